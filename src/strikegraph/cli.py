@@ -1,0 +1,295 @@
+"""The ``strikegraph`` command line.
+
+Every expected failure is a :class:`StrikegraphError`: it is printed as one line on stderr
+with exit code 2. Validation failures print the report and exit with code 1. Commands
+that only read open the store read-only, so a failing command cannot change it.
+"""
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from strikegraph import __version__
+from strikegraph.build import BuildSummary, build
+from strikegraph.errors import ParameterError, StoreError, StrikegraphError, ValidationFailed
+from strikegraph.export import EXPORT_FORMATS, export
+from strikegraph.formats import RESULT_FORMATS, render, render_table
+from strikegraph.namespaces import shorten
+from strikegraph.queries import NamedQuery, get_query, list_queries, run_query
+from strikegraph.sparqltext import one_line
+from strikegraph.store import Store, default_store_path, open_store
+from strikegraph.validate import ValidationReport, validate_dataset, validate_files
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="strikegraph",
+    help="Build, validate, query and export the strikegraph knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Store directory [default: $STRIKEGRAPH_STORE or ~/.local/share/strikegraph/store].",
+        show_default=False,
+    ),
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder holding ontology/, graph/, queries/, validation/ "
+        "[default: $STRIKEGRAPH_DATA_DIR, the checkout, or the installed package data].",
+        show_default=False,
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"strikegraph: error: {one_line(message)}", err=True)
+    return typer.Exit(code)
+
+
+def _print_report(report: ValidationReport, fmt: str = "text") -> None:
+    typer.echo(report.to_json() if fmt == "json" else report.render_text(), nl=False)
+
+
+def _guarded(func: F) -> F:
+    """Turn strikegraph errors into one line on stderr and the documented exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            _print_report(exc.report, kwargs.get("fmt") or "text")
+            typer.echo(f"strikegraph: {one_line(exc)}", err=True)
+            raise typer.Exit(1) from None
+        except StrikegraphError as exc:
+            raise _fail(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open_for_reading(store_path: Path | None) -> Store:
+    path = store_path if store_path is not None else default_store_path()
+    if not path.exists():
+        raise StoreError(f"no store at {path}: run `strikegraph build` first")
+    store = open_store(path, read_only=True)
+    if store.triple_count() == 0:
+        store.close()
+        raise StoreError(f"the store at {path} is empty: run `strikegraph build` first")
+    return store
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"strikegraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Build, validate, query and export the strikegraph knowledge graph."""
+
+
+def _print_summary(summary: BuildSummary, console: Console) -> None:
+    graphs = Table(title="Triples per graph", title_justify="left", header_style="bold")
+    graphs.add_column("graph", overflow="fold")
+    graphs.add_column("triples", justify="right")
+    for name, count in summary.graph_triples.items():
+        graphs.add_row(shorten(name) if name else "(default graph)", str(count))
+    graphs.add_row("total", str(summary.total_triples), style="bold")
+    console.print(graphs)
+    classes = Table(title="Instances per class", title_justify="left", header_style="bold")
+    classes.add_column("class")
+    classes.add_column("instances", justify="right")
+    for name, count in summary.class_counts.items():
+        classes.add_row(shorten(name), str(count))
+    console.print(classes)
+    if summary.validation is None:
+        console.print("Validation: skipped")
+    elif summary.validation.results:
+        console.print(summary.validation.render_text(), markup=False, highlight=False, end="")
+    else:
+        console.print(f"Validation: {summary.validation.summary()}")
+    console.print(
+        f"Built {summary.store_path or 'in-memory store'} "
+        f"({summary.total_triples} triples) in {summary.seconds:.1f} s"
+    )
+
+
+@app.command("build")
+@_guarded
+def build_command(
+    store: StoreOption = None,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip SHACL validation.")
+    ] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Load the data folders, validate them and (re)build the store atomically."""
+    summary = build(store, data_dir, validate=not no_validate)
+    _print_summary(summary, Console())
+
+
+@app.command("validate")
+@_guarded
+def validate_command(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="RDF files to validate with the ontology [default: the store].", show_default=False
+        ),
+    ] = None,
+    store: StoreOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Report format: text or json.", case_sensitive=False),
+    ] = "text",
+    data_dir: DataDirOption = None,
+) -> None:
+    """Validate the store (or the given files) against the shapes; exit 1 if not conforming."""
+    fmt = fmt.lower()
+    if fmt not in ("text", "json"):
+        raise ParameterError(f"unknown report format '{fmt}' (use text or json)")
+    if files:
+        report = validate_files(files, data_root=data_dir)
+    else:
+        with _open_for_reading(store) as opened:
+            report = validate_dataset(opened.dataset, data_root=data_dir)
+    _print_report(report, fmt)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+def _parse_params(pairs: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param expects NAME=VALUE, got {pair!r}")
+        if key.strip() in params:
+            raise ParameterError(f"parameter '{key.strip()}' is given twice")
+        params[key.strip()] = value
+    return params
+
+
+@app.command("query")
+@_guarded
+def query_command(
+    query: Annotated[str, typer.Argument(help="A query name, a .rq file, or - for stdin.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", help="A parameter as NAME=VALUE (repeatable).", show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Output format: {', '.join(RESULT_FORMATS)}.",
+            case_sensitive=False,
+        ),
+    ] = "table",
+    store: StoreOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Run a named query (or a .rq file) on the store."""
+    fmt = fmt.lower()
+    if fmt not in RESULT_FORMATS:
+        raise ParameterError(f"unknown output format '{fmt}' (use {', '.join(RESULT_FORMATS)})")
+    named = get_query(query, data_dir)
+    params = _parse_params(param)
+    with _open_for_reading(store) as opened:
+        result = run_query(opened, named, params)
+    if fmt == "table" and result.kind in ("SELECT", "ASK"):
+        render_table(result, Console())
+    else:
+        typer.echo(render(result, fmt), nl=False)
+
+
+def _describe_params(query: NamedQuery) -> str:
+    parts = []
+    for p in query.params:
+        text = f"{p.name}{'' if p.required else '?'} ({p.type}"
+        text += f", default {p.default})" if p.default is not None else ")"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+@app.command("queries")
+@_guarded
+def queries_command(data_dir: DataDirOption = None) -> None:
+    """List the named queries with their summaries and parameters."""
+    queries = list_queries(data_dir)
+    if not queries:
+        typer.echo("no named queries found")
+        return
+    table = Table(header_style="bold")
+    table.add_column("name", no_wrap=True)
+    table.add_column("summary", overflow="fold")
+    table.add_column("parameters (? = optional)", overflow="fold")
+    for query in queries:
+        table.add_row(query.name, query.summary, _describe_params(query))
+    Console().print(table)
+
+
+@app.command("export")
+@_guarded
+def export_command(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help=f"One of {', '.join(EXPORT_FORMATS)}.", case_sensitive=False
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the store as TriG, N-Quads, Turtle or N-Triples (union), or JSON-LD."""
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise ParameterError(f"unknown export format '{fmt}' (use {', '.join(EXPORT_FORMATS)})")
+    with _open_for_reading(store) as opened:
+        if output is None:
+            stream = click.get_binary_stream("stdout")
+            export(opened, fmt, stream)
+            stream.flush()
+        else:
+            export(opened, fmt, output)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except StrikegraphError as exc:  # pragma: no cover - commands already handle these
+        raise SystemExit(_fail(str(exc)).exit_code) from None

@@ -1,0 +1,83 @@
+"""Run SPARQL text on Oxigraph or on rdflib's engine and return a :class:`QueryResult`.
+
+Both engines query the union of all graphs as the default graph, so plain patterns and
+``GRAPH`` patterns both work, and both get the strikegraph prefixes predeclared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import Dataset, Graph, Literal
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from strikegraph.errors import QueryError
+from strikegraph.namespaces import PREFIXES, bind_namespaces
+from strikegraph.rdfterms import from_ox, ox_store_of
+from strikegraph.results import QueryResult
+from strikegraph.sparqltext import one_line, query_form
+
+__all__ = ["execute_dataset", "execute_oxigraph"]
+
+
+def execute_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
+    """Run a query on a pyoxigraph store and materialise the result."""
+    form = query_form(sparql)
+    try:
+        result = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [
+                tuple(None if value is None else from_ox(value) for value in solution)
+                for solution in result
+            ]
+            return QueryResult("SELECT", variables=names, rows=rows)
+        graph = Graph()
+        bind_namespaces(graph)
+        for triple in result:
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return QueryResult(form, graph=graph)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed SPARQL: {one_line(exc)}") from exc
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        raise QueryError(f"query failed: {one_line(exc)}") from exc
+
+
+def _plain(term: Any) -> Node | None:
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term  # type: ignore[no-any-return]
+
+
+def execute_dataset(dataset: Dataset, sparql: str) -> QueryResult:
+    """Run a query on an rdflib Dataset (Oxigraph-backed datasets go to Oxigraph directly)."""
+    inner = ox_store_of(dataset)
+    if inner is not None:
+        return execute_oxigraph(inner, sparql)
+    form = query_form(sparql)
+    union = Dataset(store=dataset.store, default_union=True)
+    try:
+        result = union.query(sparql, initNs=PREFIXES)
+        if result.type == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer))
+        if result.type == "SELECT":
+            names = [str(v) for v in result.vars or []]
+            rows = [tuple(_plain(value) for value in row) for row in result]  # type: ignore[union-attr]
+            return QueryResult("SELECT", variables=names, rows=rows)
+        graph = Graph()
+        bind_namespaces(graph)
+        if result.graph is not None:
+            for s, p, o in result.graph:
+                graph.add((s, p, _plain(o) or o))
+        return QueryResult(form, graph=graph)
+    except ParseException as exc:
+        raise QueryError(f"malformed SPARQL: {one_line(exc)}") from exc
+    except QueryError:
+        raise
+    except Exception as exc:  # rdflib raises assorted exception types while evaluating
+        raise QueryError(f"query failed: {one_line(exc)}") from exc

@@ -1,0 +1,130 @@
+"""Just enough lexing of SPARQL text to find variables, the query form and the WHERE group.
+
+Parameters are bound by inserting a ``VALUES`` block at the start of the outermost WHERE
+group (see :func:`inject_values`). This gives the same "pre-bound" semantics on rdflib and
+on Oxigraph. Oxigraph's own ``substitutions`` (what oxrdflib uses for ``initBindings``) do
+not fit grlc-style queries: ``BOUND(?v)`` stays false and ``BIND(?v AS ?w)`` leaves ``?w``
+unbound for a substituted ``?v``, so ``FILTER(!BOUND(?__asof_date) || ...)`` ignores the
+value, and a substituted variable must appear in the SELECT projection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from rdflib.term import Node, Variable
+
+from strikegraph.errors import QueryError
+from strikegraph.rdfterms import sparql_term
+
+__all__ = ["Token", "inject_values", "one_line", "query_form", "tokens", "variables"]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+             | '''(?:[^'\\]|\\.|'(?!''))*'''
+             | "(?:[^"\\\n\r]|\\.)*"
+             | '(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\U000EFFFF]+)
+  | (?P<punct>[{}()])
+  | (?P<word>[^\s{}()<>"'\#?$,;.]+(?:\.[^\s{}()<>"'\#?$,;.]+)*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A significant token: kind is string, iri, var, punct, word or other."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Yield the significant tokens of a SPARQL text (whitespace and comments dropped)."""
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:  # pragma: no cover - the 'other' alternative matches any character
+            break
+        kind = match.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, match.group(), match.start(), match.end())
+        position = match.end()
+
+
+def variables(text: str) -> list[str]:
+    """Names of the variables mentioned in a query, in order of first appearance."""
+    return list(dict.fromkeys(t.text[1:] for t in tokens(text) if t.kind == "var"))
+
+
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK (``QueryError`` if none is found)."""
+    for token in tokens(text):
+        if token.kind == "word" and token.text.upper() in _FORMS:
+            return token.text.upper()
+    raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, DESCRIBE or ASK found")
+
+
+def _where_brace(text: str) -> int:
+    """Offset just after the ``{`` that opens the outermost WHERE group."""
+    toks = list(tokens(text))
+    form_index = next(
+        (i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() in _FORMS), None
+    )
+    if form_index is None:
+        raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, DESCRIBE or ASK found")
+    index = form_index + 1
+    if toks[form_index].text.upper() == "CONSTRUCT":
+        if index < len(toks) and toks[index].text.upper() == "WHERE":
+            raise QueryError(
+                "parameters cannot be bound in the short form CONSTRUCT WHERE { ... }; "
+                "write CONSTRUCT { ... } WHERE { ... }"
+            )
+        depth = 0
+        while index < len(toks):  # skip the template
+            if toks[index].text == "{":
+                depth += 1
+            elif toks[index].text == "}":
+                depth -= 1
+                if depth == 0:
+                    index += 1
+                    break
+            index += 1
+    parens = 0
+    for token in toks[index:]:
+        if token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif token.text == "{" and parens == 0:
+            return token.end
+    raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
+
+
+def inject_values(text: str, bindings: Mapping[Variable, Node]) -> str:
+    """Return ``text`` with ``VALUES (?v ...) { (...) }`` opening its WHERE group."""
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    try:
+        values = " ".join(sparql_term(term) for term in bindings.values())
+    except ValueError as exc:
+        raise QueryError(str(exc)) from exc
+    position = _where_brace(text)
+    return f"{text[:position]} VALUES ({names}) {{ ({values}) }}{text[position:]}"
+
+
+def one_line(message: object) -> str:
+    """Collapse a (multi-line) parser message into one line."""
+    return " ".join(str(message).split())
