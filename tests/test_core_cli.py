@@ -56,7 +56,7 @@ def test_build_and_query(env: dict[str, str], store_path: Path) -> None:
 
     table = _run(env, "query", "authorizations")
     assert table.exit_code == 0, table.output
-    assert "sgid:authorization/us-ua-atacms" in table.stdout and "1 row" in table.stdout
+    assert "authorization:us-ua-atacms" in table.stdout and "1 row" in table.stdout
 
     as_csv = _run(env, "query", "authorizations", "--param", "asof=2024-06-01", "--format", "csv")
     rows = list(csv.reader(io.StringIO(as_csv.stdout)))
@@ -105,7 +105,7 @@ def test_validate(env: dict[str, str], core_fixtures: Path) -> None:
     bad_file = str(core_fixtures / "files" / "bad-authorization.trig")
     bad = _run(env, "validate", bad_file)
     assert bad.exit_code == 1
-    assert "sgid:authorization/no-grantee" in bad.stdout
+    assert "authorization:no-grantee" in bad.stdout
     assert "[Violation] sg:grantee: an authorization needs a grantee" in bad.stdout
 
     as_json = _run(env, "validate", bad_file, "--format", "json")

@@ -51,7 +51,7 @@ def test_round_trip(built: Path, fmt: str) -> None:
     assert _count(data, fmt) == expected
     if fmt == "json-ld":
         assert b'"@context"' in data and b'"sgid": "https://w3id.org/strikegraph/id/"' in data
-        assert b'"@id": "sgid:document/doc-a"' in data, "compacted with the local context"
+        assert b'"@id": "document:doc-a"' in data, "compacted with the local context"
 
 
 def test_named_graphs_are_preserved(built: Path) -> None:

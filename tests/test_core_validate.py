@@ -101,7 +101,7 @@ def test_bad_file_report(core_tree: Path, core_fixtures: Path) -> None:
     text = report.render_text()
     lines = text.splitlines()
     assert lines[0] == "Validation: does not conform (1 violation)"
-    focus = lines.index("sgid:authorization/no-grantee")
+    focus = lines.index("authorization:no-grantee")
     assert lines[focus + 1] == "  sg:AuthorizationShape › property sg:grantee"
     assert lines[focus + 2].startswith(
         "    [Violation] sg:grantee: an authorization needs a grantee"

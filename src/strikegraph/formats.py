@@ -26,14 +26,17 @@ RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def display_term(term: Node | None) -> str:
-    """A short human-readable form: CURIEs for IRIs, lexical form (+ @lang) for literals."""
+    """A short human-readable form: CURIEs for IRIs, lexical form for literals.
+
+    English is the graph's language, so only other language tags are shown.
+    """
     if term is None:
         return ""
     if isinstance(term, URIRef):
         return shorten(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
-    if isinstance(term, Literal) and term.language:
+    if isinstance(term, Literal) and term.language and term.language != "en":
         return f"{term}@{term.language}"
     return str(term)
 
@@ -52,14 +55,38 @@ def render_table(result: QueryResult, console: Console) -> None:
     if result.kind != "SELECT":
         console.print(_turtle(result), markup=False, highlight=False, end="")
         return
-    table = Table(show_lines=False, header_style="bold")
-    for name in result.variables:
-        table.add_column(name, overflow="fold")
-    for row in result.rows:
-        table.add_row(*(display_term(value) for value in row))
-    console.print(table)
+    if _fits_as_table(result, console):
+        table = Table(show_lines=False, header_style="bold")
+        for name in result.variables:
+            table.add_column(name, overflow="fold")
+        for row in result.rows:
+            table.add_row(*(display_term(value) for value in row))
+        console.print(table)
+    else:
+        _print_records(result, console)
     count = len(result.rows)
     console.print(f"{count} row{'s' if count != 1 else ''}", style="dim")
+
+
+MIN_COLUMN_WIDTH = 12
+
+
+def _fits_as_table(result: QueryResult, console: Console) -> bool:
+    """A table is readable only while every column can get a minimal width."""
+    return len(result.variables) * (MIN_COLUMN_WIDTH + 3) <= console.width
+
+
+def _print_records(result: QueryResult, console: Console) -> None:
+    """Print wide results as one block of ``name: value`` lines per row (unbound omitted)."""
+    width = max((len(name) for name in result.variables), default=0)
+    for number, row in enumerate(result.rows, start=1):
+        console.rule(f"row {number}", style="dim", align="left")
+        for name, value in zip(result.variables, row, strict=True):
+            if value is not None:
+                console.print(
+                    f"[bold]{name.ljust(width)}[/bold]  ", end="", highlight=False
+                )
+                console.print(display_term(value), markup=False, highlight=False)
 
 
 def _csv_value(term: Node | None) -> str:

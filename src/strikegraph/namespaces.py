@@ -12,6 +12,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "OWL",
     "PREFIXES",
+    "THING_KINDS",
     "PROV",
     "RDF",
     "RDFS",
@@ -60,6 +61,17 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
 }
 
+#: One prefix per kind of thing, named after the kind (Turtle forbids '/' in a prefixed
+#: name, so ``state:ukraine`` stands for ``sgid:`` + ``state/ukraine``); see
+#: docs/architecture.md.
+THING_KINDS: tuple[str, ...] = (
+    "alliance", "authorization", "claim", "control", "delivery", "disclosure", "document",
+    "evidence", "group", "holding", "interval", "issue", "membership", "offensive", "office",
+    "organisation", "person", "pressure", "prohibition", "rift", "stance", "state", "strike",
+    "territory", "view", "weapon", "weapon-category",
+)  # fmt: skip
+PREFIXES.update({kind: f"{SGID}{kind}/" for kind in THING_KINDS})
+
 # Longest namespace first, so that sgg: wins over sgid: for graph IRIs.
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: len(item[1]), reverse=True)
 
@@ -73,8 +85,8 @@ def bind_namespaces(graph: Graph | Dataset) -> None:
 def shorten(iri: str) -> str:
     """Return ``prefix:local`` for an IRI in a known namespace, else the IRI unchanged.
 
-    Meant for display: the local part is not escaped, so ``sgid:state/ukraine`` may not be a
-    valid Turtle prefixed name.
+    Things get their kind's prefix (``state:ukraine``); other IRIs under ``sgid:`` are
+    shortened for display only and may not be valid Turtle prefixed names.
     """
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns) and len(iri) > len(ns):
