@@ -59,6 +59,7 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "xsd": str(XSD),
     "sh": str(SH),
+    "sgsh": "https://w3id.org/strikegraph/shapes#",
 }
 
 #: One prefix per kind of thing, named after the kind (Turtle forbids '/' in a prefixed
