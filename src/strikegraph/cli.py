@@ -287,6 +287,17 @@ def export_command(
             export(opened, fmt, output)
 
 
+def _register_feature_commands() -> None:
+    """Each feature area keeps its commands in its own module and adds them here."""
+    from strikegraph import cli_views
+
+    for module in (cli_views,):
+        module.register(app)
+
+
+_register_feature_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
