@@ -289,9 +289,9 @@ def export_command(
 
 def _register_feature_commands() -> None:
     """Each feature area keeps its commands in its own module and adds them here."""
-    from strikegraph import cli_views
+    from strikegraph import cli_reasoning, cli_views
 
-    for module in (cli_views,):
+    for module in (cli_views, cli_reasoning):
         module.register(app)
 
 

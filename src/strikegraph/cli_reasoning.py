@@ -1,0 +1,160 @@
+"""CLI commands for the reasoning: ``check``, ``timeline`` and ``conflicts``.
+
+``register(app)`` adds them to a Typer app (strikegraph.cli wires it in). They read the built
+store (``--store``, read-only) plus the sovereignty perspectives of ``graph/perspectives/``
+(``--data-dir``). Expected failures print one line on stderr and exit with code 2, as the other
+commands do.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from strikegraph.check import check
+from strikegraph.conflicts import find_conflicts
+from strikegraph.conflicts import render_text as conflicts_text
+from strikegraph.conflicts import to_json as conflicts_json
+from strikegraph.errors import ParameterError, StoreError, StrikegraphError
+from strikegraph.facts import load_facts
+from strikegraph.sparqltext import one_line
+from strikegraph.store import Store, default_store_path, open_store
+from strikegraph.timeline import render_text as timeline_text
+from strikegraph.timeline import timeline
+from strikegraph.timeline import to_json as timeline_json
+
+__all__ = ["register"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Store directory [default: $STRIKEGRAPH_STORE or ~/.local/share/strikegraph/store].",
+        show_default=False,
+    ),
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder holding graph/perspectives/ (sovereignty views) [default: the project's].",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="Output format: text or json.", case_sensitive=False)
+]
+
+
+def _guarded(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StrikegraphError as exc:
+            typer.echo(f"strikegraph: error: {one_line(str(exc))}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(store_path: Path | None) -> Store:
+    path = store_path if store_path is not None else default_store_path()
+    if not path.exists():
+        raise StoreError(f"no store at {path}: run `strikegraph build` first")
+    store = open_store(path, read_only=True)
+    if store.triple_count() == 0:
+        store.close()
+        raise StoreError(f"the store at {path} is empty: run `strikegraph build` first")
+    return store
+
+
+def _format(fmt: str) -> str:
+    fmt = fmt.lower()
+    if fmt not in ("text", "json"):
+        raise ParameterError(f"unknown output format '{fmt}' (use text or json)")
+    return fmt
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``check``, ``timeline`` and ``conflicts`` commands to ``app``."""
+
+    @app.command("check")
+    @_guarded
+    def check_command(
+        grantee: Annotated[
+            str, typer.Option("--grantee", help="Who would use the weapon (state/ukraine).")
+        ],
+        weapon: Annotated[
+            str, typer.Option("--weapon", help="A weapon system or category (weapon/himars).")
+        ],
+        target: Annotated[
+            str, typer.Option("--target", help="A territory or place (territory/belgorod).")
+        ],
+        purpose: Annotated[
+            str | None,
+            typer.Option(
+                "--purpose",
+                help="Purpose: counter-fire, self-defence or an IRI.",
+                show_default=False,
+            ),
+        ] = None,
+        date: Annotated[
+            str | None,
+            typer.Option("--date", help="Day of the use (YYYY-MM-DD).", show_default=False),
+        ] = None,
+        fmt: FormatOption = "text",
+        store: StoreOption = None,
+        data_dir: DataDirOption = None,
+    ) -> None:
+        """Is a use permitted, forbidden or unknown - by which rules, on what evidence?"""
+        fmt = _format(fmt)
+        with _open(store) as opened:
+            facts = load_facts(opened, data_dir)
+        result = check(facts, grantee, weapon, target, purpose, date)
+        typer.echo(result.to_json() if fmt == "json" else result.render_text(), nl=fmt == "json")
+
+    @app.command("timeline")
+    @_guarded
+    def timeline_command(
+        as_of: Annotated[
+            str | None,
+            typer.Option(
+                "--as-of",
+                help="Only what had begun by this day (YYYY-MM-DD), with its status.",
+                show_default=False,
+            ),
+        ] = None,
+        fmt: FormatOption = "text",
+        store: StoreOption = None,
+        data_dir: DataDirOption = None,
+    ) -> None:
+        """The events, decisions and validities in date order, with how certain each date is."""
+        fmt = _format(fmt)
+        with _open(store) as opened:
+            facts = load_facts(opened, data_dir)
+        entries = timeline(facts, as_of)
+        typer.echo(
+            timeline_json(entries) if fmt == "json" else timeline_text(entries), nl=fmt == "json"
+        )
+
+    @app.command("conflicts")
+    @_guarded
+    def conflicts_command(
+        fmt: FormatOption = "text",
+        store: StoreOption = None,
+    ) -> None:
+        """Pairs of assertions from different documents that cannot both hold, with both quotes."""
+        fmt = _format(fmt)
+        with _open(store) as opened:
+            facts = load_facts(opened, perspectives=False)
+        found = find_conflicts(facts)
+        typer.echo(
+            conflicts_json(found) if fmt == "json" else conflicts_text(found), nl=fmt == "json"
+        )
