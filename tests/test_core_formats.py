@@ -61,7 +61,12 @@ def test_json_parses_back() -> None:
 
 def test_table_uses_curies() -> None:
     text = render(RESULT, "table")
-    assert "state:ukraine" in text and "Ukraine" in text and "Ukraine@en" not in text and "2 rows" in text
+    assert (
+        "state:ukraine" in text
+        and "Ukraine" in text
+        and "Ukraine@en" not in text
+        and "2 rows" in text
+    )
 
 
 def test_ask_in_every_format() -> None:

@@ -57,6 +57,32 @@ def class_counts(store: Store) -> dict[str, int]:
     return counts
 
 
+def _carry_over_ingested(store: Store, dataset: object) -> None:
+    """Keep the graphs of ingested documents (``sgg:{doc}/extracted`` and the source graph
+    of documents that are not in ``graph/documents``) across a rebuild."""
+    from rdflib import URIRef
+
+    from strikegraph.namespaces import SGG
+
+    if not store.exists():
+        return
+    project_graphs = {str(g.identifier) for g in dataset.graphs()}  # type: ignore[attr-defined]
+    names = store.graph_names()
+    ingested = {
+        str(n)[len(str(SGG)) : -len("/extracted")]
+        for n in names
+        if str(n).startswith(str(SGG)) and str(n).endswith("/extracted")
+    }
+    keep = set()
+    for stem in ingested:
+        keep.add(f"{SGG}{stem}/extracted")
+        if f"{SGG}{stem}/source" not in project_graphs:
+            keep.add(f"{SGG}{stem}/source")
+    for s, p, o, g in store.quads():
+        if str(g) in keep:
+            dataset.graph(URIRef(str(g))).add((s, p, o))  # type: ignore[attr-defined]
+
+
 def build(
     store_path: str | os.PathLike[str] | None = None,
     data_root: str | os.PathLike[str] | None = None,
@@ -73,6 +99,7 @@ def build(
     target = store if store is not None else open_store(store_path)
     try:
         dataset = load_project(data_root)
+        _carry_over_ingested(target, dataset)
         report = validate_dataset(dataset, data_root=data_root) if validate else None
         if report is not None and not report.conforms:
             raise ValidationFailed(report)

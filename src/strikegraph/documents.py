@@ -23,10 +23,14 @@ from strikegraph.namespaces import DCTERMS, SCHEMA, SG, SGG, SGID
 __all__ = [
     "META_KEYS",
     "SourceDocument",
+    "build_document",
+    "check_meta",
     "document_files",
     "document_iri",
     "load_document",
     "organisation_iri",
+    "read_meta",
+    "read_text",
     "slugify",
     "source_graph_iri",
 ]
@@ -114,13 +118,15 @@ def _read_text(path: Path) -> str:
     return text
 
 
-class _MetaLoader(yaml.SafeLoader):
+class _MetaLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """SafeLoader without implicit timestamps: dates stay strings and are checked by us."""
 
 
 _MetaLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for key, resolvers in getattr(
+        yaml, "CSafeLoader", yaml.SafeLoader
+    ).yaml_implicit_resolvers.items()
 }
 
 
@@ -201,7 +207,35 @@ def load_document(text_path: Path) -> SourceDocument:
     meta_path = text_path.with_name(f"{stem}.meta.yaml")
     meta = _read_meta(meta_path)
     text = _read_text(text_path)
+    return build_document(stem, text, meta, meta_path)
 
+
+def check_meta(meta: dict[str, Any], where: Path) -> dict[str, Any]:
+    """Reject unknown metadata keys (as a sidecar file would be)."""
+    unknown = sorted(str(key) for key in meta if key not in META_KEYS)
+    if unknown:
+        raise DataError(
+            f"{where}: unknown metadata key(s) {', '.join(unknown)} "
+            f"(allowed: {', '.join(sorted(META_KEYS))})"
+        )
+    return meta
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """Read and check a ``{doc}.meta.yaml`` file (``DataError`` if malformed)."""
+    return _read_meta(path)
+
+
+def read_text(path: Path) -> str:
+    """Read a document text as UTF-8 (``DataError`` if unreadable, undecodable or empty)."""
+    return _read_text(path)
+
+
+def build_document(stem: str, text: str, meta: dict[str, Any], meta_path: Path) -> SourceDocument:
+    """The source graph of a document from its text and metadata mapping."""
+    if not _STEM.match(stem):
+        raise DataError(f"{meta_path}: document name must match [A-Za-z0-9][A-Za-z0-9._-]*")
+    check_meta(meta, meta_path)
     doc = document_iri(stem)
     triples: list[Triple] = [
         (doc, RDF.type, SG.Document),
