@@ -17,13 +17,13 @@ from rich.table import Table
 
 from strikegraph import __version__
 from strikegraph.build import BuildSummary, build
-from strikegraph.errors import ParameterError, StoreError, StrikegraphError, ValidationFailed
+from strikegraph.errors import ParameterError, StrikegraphError, ValidationFailed
 from strikegraph.export import EXPORT_FORMATS, export
 from strikegraph.formats import RESULT_FORMATS, render, render_table
 from strikegraph.namespaces import shorten
 from strikegraph.queries import NamedQuery, get_query, list_queries, run_query
 from strikegraph.sparqltext import one_line
-from strikegraph.store import Store, default_store_path, open_store
+from strikegraph.store import Store, open_built_store
 from strikegraph.validate import ValidationReport, validate_dataset, validate_files
 
 __all__ = ["app", "main"]
@@ -84,14 +84,7 @@ def _guarded(func: F) -> F:
 
 
 def _open_for_reading(store_path: Path | None) -> Store:
-    path = store_path if store_path is not None else default_store_path()
-    if not path.exists():
-        raise StoreError(f"no store at {path}: run `strikegraph build` first")
-    store = open_store(path, read_only=True)
-    if store.triple_count() == 0:
-        store.close()
-        raise StoreError(f"the store at {path} is empty: run `strikegraph build` first")
-    return store
+    return open_built_store(store_path)
 
 
 def _version(value: bool) -> None:
@@ -289,9 +282,9 @@ def export_command(
 
 def _register_feature_commands() -> None:
     """Each feature area keeps its commands in its own module and adds them here."""
-    from strikegraph import cli_reasoning, cli_views
+    from strikegraph import cli_ingest, cli_ontology, cli_reasoning, cli_serve, cli_views
 
-    for module in (cli_views, cli_reasoning):
+    for module in (cli_ingest, cli_views, cli_reasoning, cli_serve, cli_ontology):
         module.register(app)
 
 

@@ -19,10 +19,10 @@ from strikegraph.check import check
 from strikegraph.conflicts import find_conflicts
 from strikegraph.conflicts import render_text as conflicts_text
 from strikegraph.conflicts import to_json as conflicts_json
-from strikegraph.errors import ParameterError, StoreError, StrikegraphError
+from strikegraph.errors import ParameterError, StrikegraphError
 from strikegraph.facts import load_facts
 from strikegraph.sparqltext import one_line
-from strikegraph.store import Store, default_store_path, open_store
+from strikegraph.store import Store, open_built_store
 from strikegraph.timeline import render_text as timeline_text
 from strikegraph.timeline import timeline
 from strikegraph.timeline import to_json as timeline_json
@@ -65,14 +65,7 @@ def _guarded(func: F) -> F:
 
 
 def _open(store_path: Path | None) -> Store:
-    path = store_path if store_path is not None else default_store_path()
-    if not path.exists():
-        raise StoreError(f"no store at {path}: run `strikegraph build` first")
-    store = open_store(path, read_only=True)
-    if store.triple_count() == 0:
-        store.close()
-        raise StoreError(f"the store at {path} is empty: run `strikegraph build` first")
-    return store
+    return open_built_store(store_path)
 
 
 def _format(fmt: str) -> str:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from strikegraph.errors import ParameterError, StoreError, StrikegraphError
+from strikegraph.errors import ParameterError, StrikegraphError
 from strikegraph.sparqltext import one_line
 
 __all__ = ["register"]
@@ -103,18 +103,13 @@ def _build(
     publisher: str | None,
     min_support: int,
 ) -> Any:
-    from strikegraph.store import default_store_path, open_store
+    from strikegraph.store import open_built_store
     from strikegraph.views.build import VIEWS, ViewFilter, build_view
 
     if view not in VIEWS:
         raise ParameterError(f"unknown view '{view}' (use {', '.join(VIEWS)})")
     flt = ViewFilter.of(as_of, source, publisher, min_support)  # check before opening the store
-    path = store if store is not None else default_store_path()
-    if not path.exists():
-        raise StoreError(f"no store at {path}: run `strikegraph build` first")
-    with open_store(path, read_only=True) as opened:
-        if opened.triple_count() == 0:
-            raise StoreError(f"the store at {path} is empty: run `strikegraph build` first")
+    with open_built_store(store) as opened:
         return build_view(opened, view, view_filter=flt, data_root=data_dir)
 
 

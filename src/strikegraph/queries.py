@@ -317,6 +317,6 @@ def run_query(
         else parse_query(query, "<query>", require_summary=False)
     )
     sparql = inject_values(named.text, bind_parameters(named, params))
-    if isinstance(target, Store):
-        return target.query(sparql)
-    return execute_dataset(target, sparql)
+    if isinstance(target, Dataset):
+        return execute_dataset(target, sparql)
+    return target.query(sparql)  # a Store, or a RemoteStore (same interface)

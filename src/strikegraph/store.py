@@ -31,7 +31,7 @@ from strikegraph.rdfterms import Quad, iter_quads, sparql_term, to_ox_quad
 from strikegraph.results import QueryResult
 from strikegraph.sparqltext import inject_values, one_line
 
-__all__ = ["STORE_ENV", "Store", "default_store_path", "open_store"]
+__all__ = ["STORE_ENV", "Store", "default_store_path", "open_store", "remote_choice"]
 
 STORE_ENV = "STRIKEGRAPH_STORE"
 _ROCKSDB_MARKERS = ("CURRENT", "IDENTITY")
@@ -427,6 +427,41 @@ def open_store(
     """
     if memory:
         return Store(None)
+    remote = remote_choice(path)
+    if remote is not None:
+        from strikegraph.remote import open_remote
+
+        return open_remote(remote, read_only=read_only)  # type: ignore[arg-type,return-value]
     return Store(
         Path(path).expanduser() if path is not None else default_store_path(), read_only=read_only
     )
+
+
+def open_built_store(path: str | os.PathLike[str] | None = None) -> Store:
+    """Open an existing, non-empty store (embedded or remote) for reading.
+
+    Every reading command needs the same guidance when there is nothing to read yet, so it
+    lives here rather than in each command module.
+    """
+    store = open_store(path, read_only=True)
+    if store.triple_count() == 0:
+        where = getattr(store, "url", None) or getattr(store, "path", None) or "the store"
+        store.close()
+        raise StoreError(f"the store at {where} is empty: run `strikegraph build` first")
+    return store
+
+
+def remote_choice(path: str | os.PathLike[str] | None) -> object | None:
+    """A remote store spec (URL or RemoteConfig) chosen by ``path``, the env or strikegraph.toml.
+
+    An explicit directory wins; then ``$STRIKEGRAPH_STORE`` (a URL there selects a remote
+    store); then a ``[store]`` table in ``strikegraph.toml``. ``None``: the embedded store.
+    """
+    from strikegraph.remote import is_remote_spec, load_config
+
+    if path is not None:
+        return str(path) if is_remote_spec(path) else None
+    explicit = os.environ.get(STORE_ENV)
+    if explicit:
+        return explicit if is_remote_spec(explicit) else None
+    return load_config()
