@@ -89,18 +89,22 @@ def build(
     *,
     validate: bool = True,
     store: Store | None = None,
+    engine: str = "pyshacl",
 ) -> BuildSummary:
     """Load the project, validate it (raising ``ValidationFailed``), and replace the store.
 
     ``store`` may be an already open (e.g. in-memory) store; otherwise the store at
     ``store_path`` (default location if ``None``) is opened for writing and closed again.
+    ``engine`` picks the validator (see :func:`strikegraph.validate.validate_dataset`).
     """
     started = time.perf_counter()
     target = store if store is not None else open_store(store_path)
     try:
         dataset = load_project(data_root)
         _carry_over_ingested(target, dataset)
-        report = validate_dataset(dataset, data_root=data_root) if validate else None
+        report = (
+            validate_dataset(dataset, data_root=data_root, engine=engine) if validate else None
+        )
         if report is not None and not report.conforms:
             raise ValidationFailed(report)
         target.replace_all(dataset)

@@ -46,6 +46,14 @@ StoreOption = Annotated[
         show_default=False,
     ),
 ]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Validator: pyshacl (the reference) or fast (shapes compiled to SPARQL on Oxigraph).",
+        case_sensitive=False,
+    ),
+]
 DataDirOption = Annotated[
     Path | None,
     typer.Option(
@@ -136,10 +144,11 @@ def build_command(
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip SHACL validation.")
     ] = False,
+    engine: EngineOption = "pyshacl",
     data_dir: DataDirOption = None,
 ) -> None:
     """Load the data folders, validate them and (re)build the store atomically."""
-    summary = build(store, data_dir, validate=not no_validate)
+    summary = build(store, data_dir, validate=not no_validate, engine=engine.lower())
     _print_summary(summary, Console())
 
 
@@ -157,17 +166,19 @@ def validate_command(
         str,
         typer.Option("--format", "-f", help="Report format: text or json.", case_sensitive=False),
     ] = "text",
+    engine: EngineOption = "pyshacl",
     data_dir: DataDirOption = None,
 ) -> None:
     """Validate the store (or the given files) against the shapes; exit 1 if not conforming."""
+    engine = engine.lower()
     fmt = fmt.lower()
     if fmt not in ("text", "json"):
         raise ParameterError(f"unknown report format '{fmt}' (use text or json)")
     if files:
-        report = validate_files(files, data_root=data_dir)
+        report = validate_files(files, data_root=data_dir, engine=engine)
     else:
         with _open_for_reading(store) as opened:
-            report = validate_dataset(opened.dataset, data_root=data_dir)
+            report = validate_dataset(opened.dataset, data_root=data_dir, engine=engine)
     _print_report(report, fmt)
     if not report.conforms:
         raise typer.Exit(1)
