@@ -5,10 +5,8 @@ with exit code 2. Validation failures print the report and exit with code 1. Com
 that only read open the store read-only, so a failing command cannot change it.
 """
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import click
 import typer
@@ -17,12 +15,12 @@ from rich.table import Table
 
 from strikegraph import __version__
 from strikegraph.build import BuildSummary, build
-from strikegraph.errors import ParameterError, StrikegraphError, ValidationFailed
+from strikegraph.cli_common import DataDirOption, StoreOption, fail, guarded
+from strikegraph.errors import ParameterError, StrikegraphError
 from strikegraph.export import EXPORT_FORMATS, export
 from strikegraph.formats import RESULT_FORMATS, render, render_table
 from strikegraph.namespaces import shorten
 from strikegraph.queries import NamedQuery, get_query, list_queries, run_query
-from strikegraph.sparqltext import one_line
 from strikegraph.store import Store, open_built_store
 from strikegraph.validate import ValidationReport, validate_dataset, validate_files
 
@@ -36,16 +34,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Store directory [default: $STRIKEGRAPH_STORE or ~/.local/share/strikegraph/store].",
-        show_default=False,
-    ),
-]
 EngineOption = Annotated[
     str,
     typer.Option(
@@ -54,41 +42,10 @@ EngineOption = Annotated[
         case_sensitive=False,
     ),
 ]
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Folder holding ontology/, graph/, queries/, validation/ "
-        "[default: $STRIKEGRAPH_DATA_DIR, the checkout, or the installed package data].",
-        show_default=False,
-    ),
-]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"strikegraph: error: {one_line(message)}", err=True)
-    return typer.Exit(code)
 
 
 def _print_report(report: ValidationReport, fmt: str = "text") -> None:
     typer.echo(report.to_json() if fmt == "json" else report.render_text(), nl=False)
-
-
-def _guarded(func: F) -> F:
-    """Turn strikegraph errors into one line on stderr and the documented exit codes."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ValidationFailed as exc:
-            _print_report(exc.report, kwargs.get("fmt") or "text")
-            typer.echo(f"strikegraph: {one_line(exc)}", err=True)
-            raise typer.Exit(1) from None
-        except StrikegraphError as exc:
-            raise _fail(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _open_for_reading(store_path: Path | None) -> Store:
@@ -138,7 +95,7 @@ def _print_summary(summary: BuildSummary, console: Console) -> None:
 
 
 @app.command("build")
-@_guarded
+@guarded
 def build_command(
     store: StoreOption = None,
     no_validate: Annotated[
@@ -153,7 +110,7 @@ def build_command(
 
 
 @app.command("validate")
-@_guarded
+@guarded
 def validate_command(
     files: Annotated[
         list[Path] | None,
@@ -197,7 +154,7 @@ def _parse_params(pairs: list[str] | None) -> dict[str, str]:
 
 
 @app.command("query")
-@_guarded
+@guarded
 def query_command(
     query: Annotated[str, typer.Argument(help="A query name, a .rq file, or - for stdin.")],
     param: Annotated[
@@ -242,7 +199,7 @@ def _describe_params(query: NamedQuery) -> str:
 
 
 @app.command("queries")
-@_guarded
+@guarded
 def queries_command(data_dir: DataDirOption = None) -> None:
     """List the named queries with their summaries and parameters."""
     queries = list_queries(data_dir)
@@ -259,7 +216,7 @@ def queries_command(data_dir: DataDirOption = None) -> None:
 
 
 @app.command("export")
-@_guarded
+@guarded
 def export_command(
     fmt: Annotated[
         str,
@@ -307,4 +264,4 @@ def main() -> None:
     try:
         app()
     except StrikegraphError as exc:  # pragma: no cover - commands already handle these
-        raise SystemExit(_fail(str(exc)).exit_code) from None
+        raise SystemExit(fail(str(exc)).exit_code) from None

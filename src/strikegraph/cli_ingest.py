@@ -8,14 +8,10 @@ from typing import Annotated
 
 import typer
 
+from strikegraph.cli_common import fail
 from strikegraph.errors import StrikegraphError
 
 __all__ = ["register"]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"strikegraph: error: {' '.join(str(message).split())}", err=True)
-    return typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:
@@ -73,7 +69,7 @@ def register(app: typer.Typer) -> None:
         try:
             files = resolve_paths([str(p) for p in paths])
             if not files:
-                raise _fail("no .txt documents found")
+                raise fail("no .txt documents found")
             if dry_run:
                 for path in files:
                     typer.echo(document_trig(prepare(path, options)))
@@ -91,13 +87,13 @@ def register(app: typer.Typer) -> None:
             with open_store(store) as opened:
                 reports = ingest(files, opened, options, progress=progress)
         except StrikegraphError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         failed = 0
         for report in reports:
             typer.echo(report.summary(), err=not report.ok)
             failed += not report.ok
         if failed:
-            raise _fail(f"{failed} of {len(reports)} document(s) failed and stored nothing", 1)
+            raise fail(f"{failed} of {len(reports)} document(s) failed and stored nothing", 1)
 
     @app.command("eval")
     def eval_command(
@@ -128,7 +124,7 @@ def register(app: typer.Typer) -> None:
         from strikegraph.store import open_store
 
         if fmt not in ("text", "json"):
-            raise _fail(f"unknown format {fmt!r} (use text or json)")
+            raise fail(f"unknown format {fmt!r} (use text or json)")
         try:
             if extracted:
                 opened = open_store(store, read_only=True)
@@ -148,5 +144,5 @@ def register(app: typer.Typer) -> None:
             else:
                 results = evaluate_files(gold)
         except StrikegraphError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         typer.echo(render_json(results) if fmt == "json" else render_table(results))

@@ -7,15 +7,12 @@ code 2; failed checks exit with code 1.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
-from strikegraph.errors import StrikegraphError
-from strikegraph.sparqltext import one_line
+from strikegraph.cli_common import DataDirOption, guarded
 
 __all__ = ["DEFAULT_DOCS_DIR", "ontology_app", "register"]
 
@@ -29,33 +26,9 @@ ontology_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Folder holding ontology/, graph/, queries/, validation/ "
-        "[default: $STRIKEGRAPH_DATA_DIR, the checkout, or the installed package data].",
-        show_default=False,
-    ),
-]
-
-
-def _guarded(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except StrikegraphError as exc:
-            typer.echo(f"strikegraph: error: {one_line(str(exc))}", err=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
 
 @ontology_app.command("docs")
-@_guarded
+@guarded
 def docs_command(
     output: Annotated[
         Path,
@@ -77,7 +50,7 @@ def docs_command(
 
 
 @ontology_app.command("export")
-@_guarded
+@guarded
 def export_command(
     fmt: Annotated[
         str,
@@ -118,7 +91,7 @@ def export_command(
 
 
 @ontology_app.command("context")
-@_guarded
+@guarded
 def context_command(
     output: Annotated[
         Path | None,
@@ -138,7 +111,7 @@ def context_command(
 
 
 @ontology_app.command("check")
-@_guarded
+@guarded
 def check_command(
     no_reasoning: Annotated[
         bool, typer.Option("--no-reasoning", help="Skip OWL 2 RL reasoning (the slow part).")
@@ -155,7 +128,7 @@ def check_command(
 
 
 @ontology_app.command("snapshot")
-@_guarded
+@guarded
 def snapshot_command(
     force: Annotated[
         bool, typer.Option("--force", help="Rewrite an existing snapshot of this version.")

@@ -8,20 +8,18 @@ commands do.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from strikegraph.check import check
+from strikegraph.cli_common import DataDirOption, StoreOption, guarded
 from strikegraph.conflicts import find_conflicts
 from strikegraph.conflicts import render_text as conflicts_text
 from strikegraph.conflicts import to_json as conflicts_json
-from strikegraph.errors import ParameterError, StrikegraphError
+from strikegraph.errors import ParameterError
 from strikegraph.facts import load_facts
-from strikegraph.sparqltext import one_line
 from strikegraph.store import Store, open_built_store
 from strikegraph.timeline import render_text as timeline_text
 from strikegraph.timeline import timeline
@@ -29,39 +27,9 @@ from strikegraph.timeline import to_json as timeline_json
 
 __all__ = ["register"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Store directory [default: $STRIKEGRAPH_STORE or ~/.local/share/strikegraph/store].",
-        show_default=False,
-    ),
-]
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Folder holding graph/perspectives/ (sovereignty views) [default: the project's].",
-        show_default=False,
-    ),
-]
 FormatOption = Annotated[
     str, typer.Option("--format", "-f", help="Output format: text or json.", case_sensitive=False)
 ]
-
-
-def _guarded(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except StrikegraphError as exc:
-            typer.echo(f"strikegraph: error: {one_line(str(exc))}", err=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _open(store_path: Path | None) -> Store:
@@ -79,7 +47,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``check``, ``timeline`` and ``conflicts`` commands to ``app``."""
 
     @app.command("check")
-    @_guarded
+    @guarded
     def check_command(
         grantee: Annotated[
             str, typer.Option("--grantee", help="Who would use the weapon (state/ukraine).")
@@ -114,7 +82,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(result.to_json() if fmt == "json" else result.render_text(), nl=fmt == "json")
 
     @app.command("timeline")
-    @_guarded
+    @guarded
     def timeline_command(
         as_of: Annotated[
             str | None,
@@ -138,7 +106,7 @@ def register(app: typer.Typer) -> None:
         )
 
     @app.command("conflicts")
-    @_guarded
+    @guarded
     def conflicts_command(
         fmt: FormatOption = "text",
         store: StoreOption = None,

@@ -9,20 +9,16 @@ with code 2, like the rest of the CLI.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from strikegraph.errors import ParameterError, StrikegraphError
-from strikegraph.sparqltext import one_line
+from strikegraph.cli_common import DataDirOption, StoreOption, guarded
+from strikegraph.errors import ParameterError
 
 __all__ = ["register"]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 _VIEWS = ("rifts", "alliances", "authorizations", "provenance")
 _EXPORT_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot")
@@ -59,39 +55,6 @@ MinSupportOption = Annotated[
     int,
     typer.Option("--min-support", min=0, help="Drop edges backed by fewer independent sources."),
 ]
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Store directory [default: $STRIKEGRAPH_STORE or ~/.local/share/strikegraph/store].",
-        show_default=False,
-    ),
-]
-DataDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        help="Folder holding queries/views/ "
-        "[default: $STRIKEGRAPH_DATA_DIR, the checkout, or the package data].",
-        show_default=False,
-    ),
-]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"strikegraph: error: {one_line(message)}", err=True)
-    return typer.Exit(code)
-
-
-def _guarded(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except StrikegraphError as exc:
-            raise _fail(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _build(
@@ -132,7 +95,7 @@ def register(app: typer.Typer) -> None:
     """Add ``analyze``, ``export-view`` and ``draw`` to ``app``."""
 
     @app.command("analyze")
-    @_guarded
+    @guarded
     def analyze_command(
         view: ViewArgument,
         fmt: Annotated[
@@ -172,7 +135,7 @@ def register(app: typer.Typer) -> None:
         _write(report.to_json() if fmt == "json" else report.render_text(), output)
 
     @app.command("export-view")
-    @_guarded
+    @guarded
     def export_view_command(
         view: ViewArgument,
         fmt: Annotated[
@@ -205,7 +168,7 @@ def register(app: typer.Typer) -> None:
         _write(export_view(graph, fmt), output)
 
     @app.command("draw")
-    @_guarded
+    @guarded
     def draw_command(
         view: ViewArgument,
         fmt: Annotated[
