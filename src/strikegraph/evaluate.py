@@ -27,13 +27,14 @@ What counts as a match, per kind (items are matched one-to-one, greedily in gold
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Identifier, Node
 
 from strikegraph.errors import DataError
 from strikegraph.extract.gazetteer import Gazetteer, load_gazetteer
@@ -97,6 +98,15 @@ def _greedy(gold: list[Any], extracted: list[Any], match: Callable[[Any, Any], b
     return Score(tp, len(gold), len(extracted))
 
 
+def _int(node: Node | None) -> int:
+    """``int(node)`` for a literal; a missing value fails as ``int(None)`` does."""
+    if node is None:
+        raise TypeError(
+            "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
+        )
+    return int(cast(Identifier, node))
+
+
 class _Items:
     def __init__(self, graph: Graph, gaz: Gazetteer) -> None:
         self.g = graph
@@ -104,6 +114,10 @@ class _Items:
 
     def objs(self, s: Any, p: URIRef) -> frozenset:
         return frozenset(self.g.objects(s, p))
+
+    def _sorted_subjects(self, cls: URIRef) -> list[Identifier]:
+        # subjects of a parsed graph are URIRefs or BNodes, which order as Identifiers
+        return sorted(cast("Iterator[Identifier]", self.g.subjects(RDF.type, cls)))
 
     def entities(self) -> set[URIRef]:
         out = set()
@@ -122,19 +136,18 @@ class _Items:
                 self.objs(s, SG.targetScope),
                 self.objs(s, SG.excludesWeapon),
             )
-            for s in sorted(self.g.subjects(RDF.type, cls))
+            for s in self._sorted_subjects(cls)
         ]
 
     def stances(self) -> list[tuple]:
         return [
             (self.g.value(s, SG.stanceHolder), self.g.value(s, SG.stanceKind))
-            for s in sorted(self.g.subjects(RDF.type, SG.Stance))
+            for s in self._sorted_subjects(SG.Stance)
         ]
 
     def rifts(self) -> list[tuple]:
         return [
-            (self.objs(s, SG.sideA), self.objs(s, SG.sideB))
-            for s in sorted(self.g.subjects(RDF.type, SG.Rift))
+            (self.objs(s, SG.sideA), self.objs(s, SG.sideB)) for s in self._sorted_subjects(SG.Rift)
         ]
 
     def agent(self, a: Any) -> Any:
@@ -144,9 +157,9 @@ class _Items:
 
     def claims(self) -> list[tuple]:
         out = []
-        for c in sorted(self.g.subjects(RDF.type, SG.Claim)):
+        for c in self._sorted_subjects(SG.Claim):
             steps = sorted(
-                (int(self.g.value(st, SG.stepOrder)), self.agent(self.g.value(st, SG.stepAgent)))
+                (_int(self.g.value(st, SG.stepOrder)), self.agent(self.g.value(st, SG.stepAgent)))
                 for st in self.g.objects(c, SG.attributionStep)
             )
             out.append((self.agent(self.g.value(c, SG.claimant)), tuple(a for _, a in steps)))
@@ -155,7 +168,7 @@ class _Items:
     def events(self) -> list[tuple]:
         out = []
         for cls in _EVENT_TYPES:
-            for s in sorted(self.g.subjects(RDF.type, cls)):
+            for s in self._sorted_subjects(cls):
                 args = {
                     p: frozenset(self.g.objects(s, p))
                     for p in (

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -282,7 +282,7 @@ _SUPPORTED = (
         SH.flags,
     }
 )
-_COMPONENT = {
+_COMPONENT: dict[Node, str] = {
     SH["class"]: "ClassConstraintComponent",
     SH.datatype: "DatatypeConstraintComponent",
     SH.nodeKind: "NodeKindConstraintComponent",
@@ -310,7 +310,7 @@ _COMPONENT = {
     SH.qualifiedMaxCount: "QualifiedMaxCountConstraintComponent",
     SH.sparql: "SPARQLConstraintComponent",
 }
-_INTEGER_RANGES = {
+_INTEGER_RANGES: dict[Node, str | None] = {
     XSD.integer: None,
     XSD.nonNegativeInteger: ">= 0",
     XSD.positiveInteger: "> 0",
@@ -324,7 +324,7 @@ _INTEGER_RANGES = {
     XSD.unsignedLong: ">= 0",
 }
 _CASTABLE = {XSD.decimal, XSD.double, XSD.float, XSD.boolean, XSD.date, XSD.dateTime, XSD.time}
-_NODE_KINDS = {
+_NODE_KINDS: dict[Node, str] = {
     SH.IRI: "isIRI({0})",
     SH.Literal: "isLiteral({0})",
     SH.BlankNode: "isBlank({0})",
@@ -380,6 +380,11 @@ class Check:
         return head + body.replace(_FOCUS, focus)
 
 
+def _int(node: Node) -> int:
+    """``int()`` of a numeric parameter's literal (as a str subclass, like any Identifier)."""
+    return int(cast(Literal, node))
+
+
 def _iri(node: Node) -> str:
     if not isinstance(node, URIRef):
         raise UnsupportedShapeError(f"expected an IRI, got {node!r}")
@@ -430,9 +435,15 @@ class _Compiler:
             (SH.zeroOrOnePath, "({})?"),
         ):
             if pred in preds:
-                return template.format(self.path(self.g.value(node, pred)))
+                inner = self.g.value(node, pred)
+                if inner is None:  # cannot happen: pred is one of the node's predicates
+                    raise UnsupportedShapeError(f"unsupported sh:path {node!r}")
+                return template.format(self.path(inner))
         if SH.alternativePath in preds:
-            items = self.list_of(self.g.value(node, SH.alternativePath))
+            alternatives = self.g.value(node, SH.alternativePath)
+            if alternatives is None:  # cannot happen: sh:alternativePath is in preds
+                raise UnsupportedShapeError(f"unsupported sh:path {node!r}")
+            items = self.list_of(alternatives)
             return "(" + "|".join(self.path(i) for i in items) + ")"
         raise UnsupportedShapeError(f"unsupported sh:path {node!r}")
 
@@ -476,7 +487,7 @@ class _Compiler:
             return f"COALESCE({v} {op} {sparql_term(obj)}, false)"
         if pred in (SH.minLength, SH.maxLength):
             op = ">=" if pred == SH.minLength else "<="
-            return f"(!isBlank({v}) && STRLEN(STR({v})) {op} {int(obj)})"
+            return f"(!isBlank({v}) && STRLEN(STR({v})) {op} {_int(obj)})"
         if pred == SH.pattern:
             flags = self.one(shape, SH.flags)
             extra = f", {sparql_term(Literal(str(flags)))}" if flags is not None else ""
@@ -526,7 +537,7 @@ class _Compiler:
         conds = []
         for pred, obj in self.g.predicate_objects(shape):
             if pred in _VALUE_PARAMS:
-                conds.append(self.value_condition(pred, obj, shape, v))
+                conds.append(self.value_condition(cast(URIRef, pred), obj, shape, v))
             elif pred == SH.hasValue:
                 conds.append(f"sameTerm({v}, {sparql_term(obj)})")
             elif pred == SH.property:
@@ -540,7 +551,10 @@ class _Compiler:
         self.check_predicates(pshape)
         if any(True for _ in self.g.objects(pshape, SH.sparql)):
             raise UnsupportedShapeError(f"sh:sparql in a nested shape ({pshape}) is not supported")
-        path = self.path(self.g.value(pshape, SH.path))
+        path_node = self.g.value(pshape, SH.path)
+        if path_node is None:
+            raise UnsupportedShapeError(f"property shape {pshape} has no sh:path")
+        path = self.path(path_node)
         conds = []
         for pred, obj in self.g.predicate_objects(pshape):
             pattern = self.node_pattern(pred, obj, pshape, focus, path)
@@ -548,7 +562,7 @@ class _Compiler:
                 conds.append(f"NOT EXISTS {{ {pattern} }}")
             elif pred in _VALUE_PARAMS:
                 x = self.var("x")
-                cond = self.value_condition(pred, obj, pshape, x)
+                cond = self.value_condition(cast(URIRef, pred), obj, pshape, x)
                 conds.append(f"NOT EXISTS {{ {focus} {path} {x} . FILTER (!({cond})) }}")
         return "(" + " && ".join(conds) + ")" if conds else "true"
 
@@ -558,12 +572,12 @@ class _Compiler:
         """For a property-level constraint: a group pattern that matches when it is violated
         (the focus variable bound outside). ``None`` for value-level or non-constraints."""
         if pred == SH.minCount:
-            n = int(obj)
+            n = _int(obj)
             if n <= 0:
                 return "FILTER (false)"
             return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, n)} }}"
         if pred == SH.maxCount:
-            return self.distinct_values(focus, path, int(obj) + 1)
+            return self.distinct_values(focus, path, _int(obj) + 1)
         if pred == SH.hasValue:
             return f"FILTER NOT EXISTS {{ {focus} {path} {sparql_term(obj)} }}"
         if pred == SH.uniqueLang:
@@ -589,11 +603,11 @@ class _Compiler:
                 raise UnsupportedShapeError(f"{pred} without sh:qualifiedValueShape")
             cond = self.shape_condition(qshape, "%V%")
             if pred == SH.qualifiedMinCount:
-                n = int(obj)
+                n = _int(obj)
                 if n <= 0:
                     return "FILTER (false)"
                 return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, n, cond)} }}"
-            return self.distinct_values(focus, path, int(obj) + 1, cond)
+            return self.distinct_values(focus, path, _int(obj) + 1, cond)
         return None
 
     # -- top level -------------------------------------------------------------------------
@@ -674,7 +688,7 @@ class _Compiler:
     def node_checks(self, shape: Node, targets: str, prefixes: dict[str, str]) -> None:
         for pred, obj in sorted(self.g.predicate_objects(shape)):
             if pred in _VALUE_PARAMS:
-                cond = self.value_condition(pred, obj, shape, "?this")
+                cond = self.value_condition(cast(URIRef, pred), obj, shape, "?this")
                 query = f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER (!({cond})) }}"
                 self.add(
                     Check(
@@ -750,7 +764,7 @@ class _Compiler:
                     targets,
                 )
             elif pred in _VALUE_PARAMS:
-                cond = self.value_condition(pred, obj, pshape, "?value")
+                cond = self.value_condition(cast(URIRef, pred), obj, pshape, "?value")
                 query = (
                     f"SELECT DISTINCT ?this ?value WHERE {{ {targets} "
                     f"?this {path} ?value . FILTER (!({cond})) }}"
@@ -818,11 +832,17 @@ class _Compiler:
         severity = self.one(constraint, SH.severity)
         if severity is not None:
             base["severity"] = _severity(severity)
+        rendered = None
+        if path:
+            path_node = self.g.value(shape, SH.path)
+            if path_node is None:  # cannot happen: path was compiled from this sh:path
+                raise UnsupportedShapeError(f"property shape {shape} has no sh:path")
+            rendered = _render_path(self.g, path_node)
         self.add(
             Check(
                 **base,
                 component=_COMPONENT[SH.sparql],
-                path=_render_path(self.g, self.g.value(shape, SH.path)) if path else None,
+                path=rendered,
                 query=query,
                 prefixes=all_prefixes,
                 sparql_message=str(message) if message is not None else None,
@@ -1073,13 +1093,19 @@ def _fetch(
     they are filtered in Python (SPARQL constraints)."""
     allowed: set[Any] | None = None
     if check.target_query is not None:
-        rows = store.query(
-            check.text(focus_text, check.target_query), use_default_graph_as_union=True
+        rows = cast(
+            ox.QuerySolutions,  # a SELECT
+            store.query(
+                check.text(focus_text, check.target_query), use_default_graph_as_union=True
+            ),
         )
         allowed = {row[0] for row in rows}
         if not allowed:
             return [], allowed
-    solutions = store.query(check.text(focus_text), use_default_graph_as_union=True)
+    solutions = cast(
+        ox.QuerySolutions,  # a SELECT
+        store.query(check.text(focus_text), use_default_graph_as_union=True),
+    )
     names = [v.value for v in solutions.variables]
     out = []
     for row in solutions:
@@ -1244,7 +1270,7 @@ def focus_nodes(store: ox.Store, graphs: Sequence[str | URIRef]) -> list[Any]:
             {{ GRAPH ?g {{ ?n ?p ?o }} }}
             UNION {{ GRAPH ?g {{ ?s ?p ?n }} FILTER (!isLiteral(?n) && ?p != <{RDF.type}>) }}
         }}"""
-    return [row[0] for row in store.query(query)]
+    return [row[0] for row in cast(ox.QuerySolutions, store.query(query))]
 
 
 def validate_focus(

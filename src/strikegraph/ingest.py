@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
@@ -194,11 +194,14 @@ def curated_index(store: Store) -> CuratedIndex:
     index = CuratedIndex()
     if not store.exists():
         return index
-    things: dict[Node, dict[str, Any]] = {}
+    things: dict[URIRef, dict[str, Any]] = {}
     for thing, typ, a, b, p, o in store.query(
         _CURATED_QUERY.replace("rdf:type", f"<{RDF.type}>")
     ).rows:
-        entry = things.setdefault(thing, {"type": typ, "a": a, "b": b, "props": {}})
+        if thing is None:  # ?thing is not optional in the query: never unbound
+            continue
+        # curated rules, stances and rifts are named by IRIs
+        entry = things.setdefault(cast(URIRef, thing), {"type": typ, "a": a, "b": b, "props": {}})
         entry["props"].setdefault(p, set()).add(o)
     for thing, entry in things.items():
         props = entry["props"]

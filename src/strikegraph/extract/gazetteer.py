@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from strikegraph.errors import DataError
 from strikegraph.load import parse_file
@@ -64,7 +65,8 @@ class Entity:
     parents: set[URIRef] = field(default_factory=set)  # sg:inCategory / sg:partOf
     acts_for: set[URIRef] = field(default_factory=set)
     supplied_by: set[URIRef] = field(default_factory=set)
-    offices: list[tuple[str, dt.date | None, dt.date | None, URIRef, URIRef]] = field(
+    # (office label, held from, held until, sg:office (None when the holding has none), holding)
+    offices: list[tuple[str, dt.date | None, dt.date | None, URIRef | None, URIRef]] = field(
         default_factory=list
     )
 
@@ -133,11 +135,11 @@ def _context_items(context: Any) -> tuple[tuple[str, Any], ...]:
 
 def _read_reference(
     root: Path,
-) -> tuple[dict[URIRef, Entity], dict[URIRef, list[tuple[Any, Any]]]]:
+) -> tuple[dict[URIRef, Entity], dict[Node, list[tuple[Any, Any]]]]:
     quads = []
     for path in sorted(data_dir("graph", root).joinpath("reference").glob("*.trig")):
         quads.extend(parse_file(path))
-    by_subject: dict[URIRef, list[tuple[Any, Any]]] = defaultdict(list)
+    by_subject: dict[Node, list[tuple[Any, Any]]] = defaultdict(list)
     for s, p, o, _ in quads:
         by_subject[s].append((p, o))
     entities: dict[URIRef, Entity] = {}

@@ -254,7 +254,10 @@ def _rule_in_clause(
         if len(states_before) > 1 and re.search(
             r"\b(?:and|including)\b", _norm(text[states_before[0].start : trig_s])
         ):
-            grantors = list(dict.fromkeys(ctx.state_of(m.iri) for m in states_before))
+            # state mentions are gazetteer states, so state_of gives their IRI (never None)
+            grantors = list(
+                dict.fromkeys(st for m in states_before if (st := ctx.state_of(m.iri)) is not None)
+            )
         else:
             for m in reversed(before):
                 st = ctx.state_of(m.iri)
@@ -662,7 +665,11 @@ def _events(
                 if m.kind == "territory" and _preceded(text, m, r"\b(?:on|in|against|into)")
             }
             if attackers or weapons:
-                args = {SG.weaponUsed: weapons, SG.targetTerritory: ctx.most_specific(targets)}
+                # values are IRIs, and the civilian death count an int (see graph_writer)
+                args: dict[URIRef, set[URIRef | int]] = {
+                    SG.weaponUsed: set(weapons),
+                    SG.targetTerritory: set(ctx.most_specific(targets)),
+                }
                 if attackers:
                     args[SG.attacker] = {attackers[0].iri}
                 if kill:
@@ -683,7 +690,8 @@ def _events(
                 and not re.search(r"weapons", m.text.lower())
             }
             if weapons:
-                suppliers = {
+                # state_of is Optional: the set holds what it returns
+                suppliers: set[URIRef | None] = {
                     s
                     for w in weapons
                     for s in (ctx.gaz.entities[w].supplied_by if w in ctx.gaz.entities else ())
@@ -886,8 +894,9 @@ def _attribution(
             chain = [step for step in prior.chain if step[0] != speaker]
         chain.append((speaker, sent.text[official.start() : official.end()]))
         return [(speaker, chain, quote)]
-    if told or _SAY.search(norm):
-        verb = (told or _SAY.search(norm)).start()
+    said = told or _SAY.search(norm)
+    if said:
+        verb = said.start()
         subj = [
             m
             for m in sm
@@ -896,33 +905,33 @@ def _attribution(
         # the speaker: the nearest actor before the verb, else (in "“...,” X said") after it
         before = [m for m in subj if m.start < sent.start + verb]
         after = [m for m in subj if m.start > sent.start + verb]
-        speaker = None
+        said_by: Mention | None = None
         if before and (
             not quote or not re.search(r"[”\"]", sent.text[before[-1].end - sent.start : verb])
         ):
-            speaker = before[-1]
+            said_by = before[-1]
         elif quote:
             close = max(sent.text.rfind("”"), sent.text.rfind('"'))
             cands = [m for m in subj if m.start > sent.start + close]
-            speaker = cands[0] if cands else None
-        if speaker is None and after and not quote:
-            speaker = None
-        if speaker is not None:
+            said_by = cands[0] if cands else None
+        if said_by is None and after and not quote:
+            said_by = None
+        if said_by is not None:
             chain = list(base)
             if told:
                 outlet = next((m for m in outlets if m.start > sent.start + told.start()), None)
                 if outlet is not None:
                     chain.append((outlet.iri, sent.text[told.start() : outlet.end - sent.start]))
-            chain.append((speaker.iri, None))
-            return [(speaker.iri, chain, quote)]
+            chain.append((said_by.iri, None))
+            return [(said_by.iri, chain, quote)]
     if quote and prev_speaker is not None and sent.text.lstrip().startswith(("“", '"')):
         return [(prev_speaker, base + [(prev_speaker, None)], True)]
     # headline-style "– Politico" at the end of the first line
     tail = re.search(r"\s[-–]\s+(\S.*)$", sent.text)
     if sent.index == 0 and tail:
-        o = next((m for m in outlets if m.start >= sent.start + tail.start()), None)
-        if o is not None:
-            return [(o.iri, base + [(o.iri, tail.group(0).strip())], False)]
+        tail_outlet = next((m for m in outlets if m.start >= sent.start + tail.start()), None)
+        if tail_outlet is not None:
+            return [(tail_outlet.iri, base + [(tail_outlet.iri, tail.group(0).strip())], False)]
     if publisher is None:
         return []
     return [(publisher, list(base), False)]
