@@ -113,9 +113,8 @@ def main() -> None:
     print(f"throughput:       {len(files) / elapsed:.1f} documents/s")
     print(f"store quads:      {quads}")
     for stage, seconds in timings.items():
-        print(
-            f"  {stage:<9} {seconds:7.2f} s  ({len(files) / seconds if seconds else 0:8.1f} docs/s for this stage alone)"
-        )
+        rate = len(files) / seconds if seconds else 0.0
+        print(f"  {stage:<9} {seconds:7.2f} s  ({rate:8.1f} docs/s for this stage alone)")
     for r in reports:
         if not r.ok:
             print("FAILED:", r.summary())
