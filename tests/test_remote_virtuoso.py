@@ -33,14 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts" / "virtuoso"
 
 # Virtuoso 7.2.5 answers these differently from the SPARQL standard (and from Oxigraph):
-KNOWN_VIRTUOSO_DEVIATIONS = {
-    # "TR...: Query contains a transitive derived table but neither end of it is bound":
-    # Virtuoso cannot evaluate sg:inCategory* / sg:partOf* between two variables.
-    "is-permitted": "Virtuoso refuses property paths * between two unbound variables",
-    # Virtuoso drops 7 of the 12 rows (FILTER EXISTS { GRAPH ?g {...} } inside UNIONs of
-    # GRAPH patterns); Oxigraph and rdflib agree on 12.
-    "territories": "Virtuoso loses rows of FILTER EXISTS { GRAPH ... } + UNION of GRAPH",
-}
+KNOWN_VIRTUOSO_DEVIATIONS: dict[str, str] = {}
 
 
 def _run(script: str, env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
