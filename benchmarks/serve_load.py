@@ -18,12 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,13 +27,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from strikegraph.serve.launch import running_server
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -47,52 +38,6 @@ def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
-
-
-@contextlib.contextmanager
-def _server(store: str, workers: int, timeout: float) -> Any:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "strikegraph.serve",
-            "--store",
-            store,
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--timeout",
-            str(timeout),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"the server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit("the server did not start within 120 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 def _targets(url: str, resources: int) -> list[tuple[str, str]]:
@@ -201,7 +146,13 @@ def main() -> int:
                 folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="sg-load-"))
                 store = str(Path(folder) / "store")
                 build(store, validate=False)
-            url = stack.enter_context(_server(store, args.workers, args.timeout))
+            server = running_server(
+                store, "--workers", str(args.workers), "--timeout", str(args.timeout), startup=120
+            )
+            try:
+                url = stack.enter_context(server)
+            except RuntimeError as exc:  # the server exited or never became healthy
+                raise SystemExit(str(exc)) from None
         targets = _targets(url, args.resources)
         # warm-up: every target once (views of the page cache, worker imports)
         asyncio.run(_load(url, targets, min(args.clients, 4), len(targets), args.duration))

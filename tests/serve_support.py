@@ -5,16 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+from strikegraph.serve import launch
+from strikegraph.serve.launch import free_port
+
+__all__ = ["copy_store", "free_port", "in_ci", "running_server", "seed_store"]
 
 _SEED: dict[str, Path] = {}
 
@@ -35,63 +32,13 @@ def copy_store(source: Path, target: Path) -> Path:
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def running_server(store: str, *args: str, startup: float = 90.0) -> Iterator[str]:
-    """``python -m strikegraph.serve`` on a free loopback port; yields its base URL."""
-    port = free_port()
+    """A server for the tests: updates stay off unless a test passes its own token."""
     env = dict(os.environ)
     env.pop("STRIKEGRAPH_UPDATE_TOKEN", None)
-    log = tempfile.TemporaryFile()  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "strikegraph.serve",
-            "--store",
-            store,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            *args,
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + startup
-    try:
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"the server exited: {log.read().decode(errors='replace')}")
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start in time")
-            time.sleep(0.3)
+    with launch.running_server(store, *args, startup=startup, env=env) as base:
         yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
-        log.close()
 
 
 def in_ci() -> bool:
