@@ -717,43 +717,9 @@ class _Checker:
             )
             deciding = perms + prohibs
         elif prohibs:
-            certain = [x for x in prohibs if x.certain]
-            deciding = certain or prohibs
-            if certain:
-                verdict, reason = (
-                    FORBIDDEN,
-                    "forbidden by " + ", ".join(short(x.rule) for x in certain),
-                )
-            else:
-                verdict, reason = (
-                    UNKNOWN,
-                    (
-                        "only possibly forbidden: "
-                        + ", ".join(short(x.rule) for x in prohibs)
-                        + " may not apply ("
-                        + self.why_uncertain(prohibs)
-                        + ")"
-                    ),
-                )
+            verdict, reason, deciding = self.one_sided(prohibs, FORBIDDEN, "forbidden")
         elif perms:
-            certain = [x for x in perms if x.certain]
-            deciding = certain or perms
-            if certain:
-                verdict, reason = (
-                    PERMITTED,
-                    "permitted by " + ", ".join(short(x.rule) for x in certain),
-                )
-            else:
-                verdict, reason = (
-                    UNKNOWN,
-                    (
-                        "only possibly permitted: "
-                        + ", ".join(short(x.rule) for x in perms)
-                        + " may not apply ("
-                        + self.why_uncertain(perms)
-                        + ")"
-                    ),
-                )
+            verdict, reason, deciding = self.one_sided(perms, PERMITTED, "permitted")
         else:
             deciding = []
             verdict, reason, assumption, default_steps, deciding = self.default(
@@ -774,6 +740,21 @@ class _Checker:
             )
         return GrantorAnswer(
             grantor, glabel, verdict, reason, deciding, findings, steps, assumption
+        )
+
+    def one_sided(
+        self, rules: list[RuleFinding], verdict: str, word: str
+    ) -> tuple[str, str, list[RuleFinding]]:
+        """The answer when only permissions, or only prohibitions, apply: decided by the
+        certain ones; unknown ("only possibly …") when every one of them is uncertain."""
+        certain = [x for x in rules if x.certain]
+        names = ", ".join(short(x.rule) for x in (certain or rules))
+        if certain:
+            return verdict, f"{word} by {names}", certain
+        return (
+            UNKNOWN,
+            f"only possibly {word}: {names} may not apply ({self.why_uncertain(rules)})",
+            rules,
         )
 
     def why_uncertain(self, rules: list[RuleFinding]) -> str:
