@@ -687,25 +687,12 @@ class _Compiler:
 
     def node_checks(self, shape: Node, targets: str, prefixes: dict[str, str]) -> None:
         for pred, obj in sorted(self.g.predicate_objects(shape)):
-            if pred in _VALUE_PARAMS:
-                cond = self.value_condition(cast(URIRef, pred), obj, shape, "?this")
+            if pred in _VALUE_PARAMS or pred == SH.hasValue:
+                if pred == SH.hasValue:
+                    cond = f"sameTerm(?this, {sparql_term(obj)})"
+                else:
+                    cond = self.value_condition(cast(URIRef, pred), obj, shape, "?this")
                 query = f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER (!({cond})) }}"
-                self.add(
-                    Check(
-                        **self.base(shape),
-                        component=_COMPONENT[pred],
-                        path=None,
-                        query=query,
-                        prefixes=dict(prefixes),
-                        value_is_focus=True,
-                    ),
-                    targets,
-                )
-            elif pred == SH.hasValue:
-                query = (
-                    f"SELECT DISTINCT ?this WHERE {{ {targets} "
-                    f"FILTER (!sameTerm(?this, {sparql_term(obj)})) }}"
-                )
                 self.add(
                     Check(
                         **self.base(shape),
