@@ -128,7 +128,8 @@ def _one_key_maps(value: object, where: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.stem)
 def test_query_header(path: Path) -> None:
-    """Every .rq has a grlc header whose params are exactly the ?_ variables of its body."""
+    """Every .rq has a grlc header whose params are exactly the ?_ variables of its body, plus
+    ``asof`` (the optional as-of date every query takes, read or not by its body)."""
     header = _header(path)
     assert header.get("name") == path.stem
     assert isinstance(header.get("summary"), str) and header["summary"].strip()
@@ -141,6 +142,8 @@ def test_query_header(path: Path) -> None:
     for variable in variables(path.read_text(encoding="utf-8")):
         if (match := PARAM.match(variable)) is not None:
             used[match.group(2)] = match.group(1) == "_"
+    assert used.get("asof") is not True, f"{path.name}: asof must be optional"
+    used["asof"] = False
     assert set(declared) == set(used), f"{path.name}: params {sorted(declared)} vs {sorted(used)}"
     assert set(defaults) <= set(declared)
     assert all(name in defaults for name, required in used.items() if required), (
@@ -149,6 +152,9 @@ def test_query_header(path: Path) -> None:
     parsed = get_query(path.stem)  # the package reads the same header
     assert parsed.name == path.stem and parsed.form == "SELECT"
     assert {p.name for p in parsed.params} == set(declared)
+    asof = parsed.param("asof")
+    assert asof is not None and (asof.type, asof.required) == ("date", False)
+    assert asof.description == declared["asof"]
 
 
 def test_every_query_has_its_test() -> None:
@@ -271,9 +277,12 @@ def test_permitted_uses(engines: tuple[Dataset, Store]) -> None:
     ) == [("strike targets", "US weapons", "deep inside Russia", None, False, OFFICIAL)]
     assert str(deep["evidence"]).startswith(f"{OFFICIAL_CHAIN}: The US official who spoke")
 
-    # asof: on 1 April 2024 the Kharkiv decision (valid from about 30 April) was not yet in force.
-    before = run(engines, "permitted-uses", asof="2024-04-01")
+    # validon: on 1 April 2024 the Kharkiv decision (valid from about 30 April) was not yet in
+    # force - as known today. As of 1 April (what was known then) nothing was known: the seed
+    # was published on 30 May (more as-of cases in test_asof.py).
+    before = run(engines, "permitted-uses", validon="2024-04-01")
     assert [row["rule"] for row in before] == [CRIMEA, DEEP]
+    assert run(engines, "permitted-uses", asof="2024-04-01") == []
     # Another grantor: the UK rule only.
     uk = run(engines, "permitted-uses", grantor="state/united-kingdom")
     assert cols(uk, "rule", "weaponScope", "targetScope", "isUnrestricted") == [

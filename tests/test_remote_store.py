@@ -7,17 +7,19 @@ Virtuoso test does the same against Virtuoso).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
+from reasoning_helpers import gold, with_documents
 from serve_support import running_server
 
 from strikegraph.build import build
 from strikegraph.errors import StoreError
-from strikegraph.queries import list_queries, run_query
+from strikegraph.queries import list_queries, run_query, visible_graphs
 from strikegraph.remote import (
     GENID,
     RemoteConfig,
@@ -125,6 +127,32 @@ def test_build_query_and_replace_through_the_update_protocol(
     with pytest.raises(StoreError):
         readonly.replace_graphs({graph: []})
     readonly.close()
+
+
+def test_asof_sends_the_visible_graphs(writable_endpoint: RemoteConfig) -> None:
+    """As of a day, a remote query runs on the graphs of the documents issued by then (sent as
+    default-graph-uri/named-graph-uri), with the rows of the embedded store."""
+    dataset = with_documents(*gold("04-atacms-kursk"))
+    remote = RemoteStore(writable_endpoint)
+    remote.replace_all(dataset)
+    local = open_store(memory=True)
+    local.replace_all(dataset)
+    for day in ("2024-05-01", "2024-06-15", "2024-12-01"):
+        assert visible_graphs(remote, dt.date.fromisoformat(day)) == visible_graphs(
+            local, dt.date.fromisoformat(day)
+        )
+    counts = {}
+    for query in list_queries():
+        for day in ("2024-06-15", "2024-12-01"):
+            expected = run_query(local, query, {"asof": day})
+            got = run_query(remote, query, {"asof": day})
+            assert got.variables == expected.variables, query.name
+            assert sorted(map(repr, got.rows)) == sorted(map(repr, expected.rows)), query.name
+            counts[query.name, day] = len(got.rows)
+    # The November document (gold 04) is only seen as of December.
+    assert counts["claims-by-source", "2024-06-15"] < counts["claims-by-source", "2024-12-01"]
+    assert run_query(remote, "SELECT * WHERE { ?s ?p ?o }", {"asof": "2024-05-01"}).rows
+    remote.close()
 
 
 def test_wrong_token_is_refused(writable_endpoint: RemoteConfig) -> None:

@@ -80,14 +80,15 @@ def test_timeline_with_an_amendment() -> None:
 
 
 def test_timeline_query_asof(seed: Dataset) -> None:
-    """The named query `timeline` takes the same optional asof parameter, on both engines."""
+    """The named query `timeline` takes the optional until parameter (what had begun by a day),
+    on both engines."""
     store = open_store(memory=True)
     store.replace_all(seed)
     query = get_query("timeline")
     everything = run_query(store, query)
-    early = run_query(store, query, {"asof": "2024-05-15"})
+    early = run_query(store, query, {"until": "2024-05-15"})
     assert 0 < len(early) < len(everything)
-    assert [list(r) for r in run_query(seed, query, {"asof": "2024-05-15"}).rows] == [
+    assert [list(r) for r in run_query(seed, query, {"until": "2024-05-15"}).rows] == [
         list(r) for r in early.rows
     ]
     rows = early.as_dicts()

@@ -1,33 +1,47 @@
 """Run SPARQL text on Oxigraph or on rdflib's engine and return a :class:`QueryResult`.
 
 Both engines query the union of all graphs as the default graph, so plain patterns and
-``GRAPH`` patterns both work, and both get the strikegraph prefixes predeclared.
+``GRAPH`` patterns both work, and both get the strikegraph prefixes predeclared. Given
+``graphs`` (a list of named graphs), a query sees only those: they make up both its default
+graph (with the store's unnamed default graph) and its named graphs - how "as of" queries
+leave out the documents issued later (see :func:`strikegraph.queries.visible_graphs`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pyoxigraph as ox
 from pyparsing import ParseException
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from strikegraph.errors import QueryError
 from strikegraph.namespaces import PREFIXES, bind_namespaces
-from strikegraph.rdfterms import from_ox, ox_store_of
+from strikegraph.rdfterms import dataset_from_quads, from_ox, iter_quads, ox_store_of
 from strikegraph.results import QueryResult
 from strikegraph.sparqltext import one_line, query_form
 
 __all__ = ["execute_dataset", "execute_oxigraph"]
 
 
-def execute_oxigraph(store: ox.Store, sparql: str) -> QueryResult:
-    """Run a query on a pyoxigraph store and materialise the result."""
+def _ox_dataset(graphs: Sequence[URIRef] | None) -> dict[str, Any]:
+    """Oxigraph's dataset arguments: the union of everything, or only ``graphs``."""
+    if graphs is None:
+        return {"use_default_graph_as_union": True}
+    named = [ox.NamedNode(str(g)) for g in graphs]
+    return {"default_graph": [ox.DefaultGraph(), *named], "named_graphs": named}
+
+
+def execute_oxigraph(
+    store: ox.Store, sparql: str, graphs: Sequence[URIRef] | None = None
+) -> QueryResult:
+    """Run a query on a pyoxigraph store (only on ``graphs``, if given); materialise it."""
     form = query_form(sparql)
     try:
-        result = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        result = store.query(sparql, prefixes=PREFIXES, **_ox_dataset(graphs))
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -54,13 +68,22 @@ def _plain(term: Any) -> Node | None:
     return term  # type: ignore[no-any-return]
 
 
-def execute_dataset(dataset: Dataset, sparql: str) -> QueryResult:
+def _only(dataset: Dataset, graphs: Sequence[URIRef]) -> Dataset:
+    """A copy of ``graphs`` (and the unnamed default graph): rdflib has no dataset argument."""
+    keep = set(graphs)
+    return dataset_from_quads(q for q in iter_quads(dataset) if q[3] is None or q[3] in keep)
+
+
+def execute_dataset(
+    dataset: Dataset, sparql: str, graphs: Sequence[URIRef] | None = None
+) -> QueryResult:
     """Run a query on an rdflib Dataset (Oxigraph-backed datasets go to Oxigraph directly)."""
     inner = ox_store_of(dataset)
     if inner is not None:
-        return execute_oxigraph(inner, sparql)
+        return execute_oxigraph(inner, sparql, graphs)
     form = query_form(sparql)
-    union = Dataset(store=dataset.store, default_union=True)
+    source = dataset if graphs is None else _only(dataset, graphs)
+    union = Dataset(store=source.store, default_union=True)
     try:
         result = union.query(sparql, initNs=PREFIXES)
         if result.type == "ASK":

@@ -3,6 +3,12 @@
 A variable ``?_NAME[_TYPE]`` is a required parameter, ``?__NAME[_TYPE]`` an optional one;
 TYPE is ``iri``, ``date``, ``integer`` or ``literal`` (the default). Values are bound by a
 VALUES block at the start of the WHERE group, so FILTERs see them on every engine.
+
+Every query also takes ``asof`` (an optional date), whether or not its text uses it: the query
+then sees only what the graph knew on that day - the named graphs of documents issued on or
+before it (``dcterms:issued`` in the document's source graph), plus every graph that is not a
+document's (ontology, reference). See :func:`visible_graphs`. A query whose text also reads
+``?__asof_date`` (permitted-uses, timeline) applies its own filter on top, e.g. on validity.
 """
 
 from __future__ import annotations
@@ -16,22 +22,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import yaml
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node, Variable
 
-from strikegraph.engine import execute_dataset
+from strikegraph.engine import execute_dataset, execute_oxigraph
 from strikegraph.errors import ParameterError, QueryError
-from strikegraph.namespaces import PREFIXES, SGID, expand_curie
+from strikegraph.namespaces import PREFIXES, SG, SGG, SGID, expand_curie
+from strikegraph.rdfterms import ox_store_of
+from strikegraph.remote import RemoteStore
 from strikegraph.resources import data_dir
 from strikegraph.results import QueryResult
 from strikegraph.sparqltext import inject_values, query_form, variables
 from strikegraph.store import Store
 
 __all__ = [
+    "ASOF",
     "PARAM_TYPES",
     "NamedQuery",
+    "as_of_day",
     "QueryParam",
     "bind_parameters",
     "get_query",
@@ -39,6 +51,7 @@ __all__ = [
     "parse_iri",
     "parse_query",
     "run_query",
+    "visible_graphs",
 ]
 
 PARAM_TYPES = ("iri", "date", "integer", "literal")
@@ -48,6 +61,22 @@ _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SHORTHAND = re.compile(r"^[a-z][a-z0-9-]*/[^\s/][^\s]*$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: The parameter every query takes: "what the graph knew as of this day".
+ASOF = "asof"
+_ASOF_VARIABLE = "__asof_date"
+_ASOF_DESCRIPTION = (
+    "optional day (YYYY-MM-DD); answer with what the graph knew then: only documents issued "
+    "on or before it"
+)
+#: Derived from every graph at build time, so it may hold later documents' knowledge; "as of"
+#: queries leave it out (the named queries walk sg:inCategory/sg:partOf paths themselves).
+_INFERRED = URIRef(str(SGG) + "inferred")
+#: The two facts that tie a graph to a document and a document to its issue date.
+_DOCUMENT_FACTS = f"""SELECT ?g ?s ?p ?o WHERE {{
+  {{ GRAPH ?g {{ ?s <{DCTERMS.issued}> ?o }} BIND(<{DCTERMS.issued}> AS ?p) }}
+  UNION {{ GRAPH ?g {{ ?s <{SG.aboutDocument}> ?o }} BIND(<{SG.aboutDocument}> AS ?p) }}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -60,6 +89,8 @@ class QueryParam:
     required: bool
     default: str | None = None
     description: str | None = None
+    #: False for ``asof`` in a query whose text does not read it: it only chooses the graphs.
+    in_text: bool = True
 
 
 @dataclass(frozen=True)
@@ -154,6 +185,22 @@ def _params(text: str, header: dict[str, Any], where: str) -> tuple[QueryParam, 
                 f"and ?{variable}"
             )
         found[name] = param
+    if ASOF in found:
+        if found[ASOF].variable != _ASOF_VARIABLE:
+            raise QueryError(
+                f"{where}: '{ASOF}' is the optional as-of date of every query: "
+                f"write it ?{_ASOF_VARIABLE}, not ?{found[ASOF].variable}"
+            )
+    else:
+        found[ASOF] = QueryParam(
+            name=ASOF,
+            variable=_ASOF_VARIABLE,
+            type="date",
+            required=False,
+            default=_scalar(defaults[ASOF]) if defaults.get(ASOF) is not None else None,
+            description=str(descriptions.get(ASOF) or _ASOF_DESCRIPTION),
+            in_text=False,
+        )
     for key, label in ((defaults, "defaults"), (descriptions, "params")):
         unknown = sorted(set(key) - set(found))
         if unknown:
@@ -299,24 +346,136 @@ def bind_parameters(
                 )
             continue
         try:
-            bindings[Variable(param.variable)] = _convert(param, value)
+            term = _convert(param, value)
         except ValueError as exc:
             raise ParameterError(f"parameter '{param.name}' {exc}") from exc
+        if param.in_text:
+            bindings[Variable(param.variable)] = term
     return bindings
 
 
+def as_of_day(query: NamedQuery, values: Mapping[str, str] | None = None) -> dt.date | None:
+    """The ``asof`` day given in ``values`` (or by the header's default), checked; else None."""
+    given = {p.name: v for k, v in (values or {}).items() if (p := query.param(k)) is not None}
+    param = query.param(ASOF)
+    text = given.get(ASOF, param.default if param is not None else None)
+    if param is None or text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(_convert(param, text)))
+    except ValueError as exc:
+        raise ParameterError(f"parameter '{ASOF}' {exc}") from exc
+
+
+def _day(term: Node | None) -> dt.date | None:
+    """A dcterms:issued value as a date (xsd:date, xsd:dateTime or text starting YYYY-MM-DD)."""
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})", str(term or ""))
+    try:
+        return dt.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
+def _graph_names(target: Store | Dataset | RemoteStore) -> list[URIRef]:
+    if isinstance(target, Dataset):
+        inner = ox_store_of(target)
+        if inner is not None:
+            return sorted(
+                URIRef(g.value) for g in inner.named_graphs() if isinstance(g, ox.NamedNode)
+            )
+        return sorted(
+            {g.identifier for g in target.graphs() if isinstance(g.identifier, URIRef)}
+            - {DATASET_DEFAULT_GRAPH_ID}
+        )
+    return target.graph_names()
+
+
+def visible_graphs(target: Store | Dataset | RemoteStore, day: dt.date) -> list[URIRef]:
+    """The named graphs of ``target`` that make up what the graph knew on ``day``.
+
+    A document's graphs (its ``sgg:{doc}/source``, and every graph that is ``sg:aboutDocument``
+    it or is named ``sgg:{doc}/...`` beside that source graph: curated, extracted) are visible
+    when the document's ``dcterms:issued`` (in its source graph) is on or before ``day``; a
+    document without a readable issue date is never visible, since nothing shows it was known.
+    Graphs that belong to no document (ontology, reference) are always visible, except
+    ``sgg:inferred``, which is derived from all the others.
+    """
+    names = _graph_names(target)
+    facts = _run(target, _DOCUMENT_FACTS, None)
+    issued_in: dict[Node, dict[Node, dt.date | None]] = {}
+    about: dict[Node, Node] = {}
+    for g, s, p, o in facts.rows:
+        if p == DCTERMS.issued and g is not None and s is not None:
+            issued_in.setdefault(g, {})[s] = _day(o)
+        elif p == SG.aboutDocument and g is not None and s == g and o is not None:
+            about[g] = o
+    sources = {g: docs for g, docs in issued_in.items() if _is_source_graph(g)}
+    document_day: dict[Node, dt.date | None] = {}
+    for docs in sources.values():
+        for doc, day_issued in docs.items():
+            document_day[doc] = day_issued
+
+    def issued(graph: URIRef) -> tuple[bool, dt.date | None]:
+        """(whether the graph is a document's, that document's issue date)."""
+        if graph in sources:
+            days = list(sources[graph].values())
+            return True, None if None in days else max(days)  # type: ignore[type-var]
+        if graph in about:
+            doc = about[graph]
+            if doc in document_day:
+                return True, document_day[doc]
+            stated = [d for docs in issued_in.values() for s, d in docs.items() if s == doc]
+            return True, stated[0] if len(set(stated)) == 1 else None
+        text = str(graph)
+        if text.startswith(str(SGG)) and "/" in text[len(str(SGG)) :]:
+            source = URIRef(text.rsplit("/", 1)[0] + "/source")
+            if source in sources:
+                return issued(source)
+        return False, None
+
+    visible = []
+    for graph in names:
+        if graph == _INFERRED:
+            continue
+        is_document, when = issued(graph)
+        if not is_document or (when is not None and when <= day):
+            visible.append(graph)
+    return visible
+
+
+def _is_source_graph(graph: Node) -> bool:
+    text = str(graph)
+    return isinstance(graph, URIRef) and text.startswith(str(SGG)) and text.endswith("/source")
+
+
+def _run(
+    target: Store | Dataset | RemoteStore, sparql: str, graphs: list[URIRef] | None
+) -> QueryResult:
+    """Run SPARQL text on any target, on the union of every graph or on ``graphs`` only."""
+    if isinstance(target, Dataset):
+        return execute_dataset(target, sparql, graphs)
+    if isinstance(target, RemoteStore):
+        return target.query(sparql, graphs=graphs)
+    if graphs is None or not target.exists():
+        return target.query(sparql)
+    return execute_oxigraph(target.oxigraph, sparql, graphs)
+
+
 def run_query(
-    target: Store | Dataset,
+    target: Store | Dataset | RemoteStore,
     query: NamedQuery | str,
     params: Mapping[str, str] | None = None,
 ) -> QueryResult:
-    """Bind ``params`` into ``query`` (a NamedQuery or SPARQL text) and run it on ``target``."""
+    """Bind ``params`` into ``query`` (a NamedQuery or SPARQL text) and run it on ``target``.
+
+    With ``asof``, the query runs on :func:`visible_graphs` only (its default graph and its
+    named graphs), on every engine: Oxigraph, rdflib and a remote SPARQL endpoint.
+    """
     named = (
         query
         if isinstance(query, NamedQuery)
         else parse_query(query, "<query>", require_summary=False)
     )
     sparql = inject_values(named.text, bind_parameters(named, params))
-    if isinstance(target, Dataset):
-        return execute_dataset(target, sparql)
-    return target.query(sparql)  # a Store, or a RemoteStore (same interface)
+    day = as_of_day(named, params)
+    return _run(target, sparql, None if day is None else visible_graphs(target, day))

@@ -51,7 +51,7 @@ import base64
 import json
 import os
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -323,17 +323,25 @@ class RemoteStore:
             raise kind(f"{url} answered {response.status_code}: {one_line(message)[:500]}")
         return response
 
-    def _dataset_params(self, graphs: list[URIRef]) -> list[tuple[str, str]]:
+    def _dataset_params(self, graphs: Sequence[URIRef]) -> list[tuple[str, str]]:
         params = [("default-graph-uri", str(g)) for g in graphs]
         params += [("named-graph-uri", str(g)) for g in graphs]
         return params
 
     def _raw_query(
-        self, sparql: str, *, dataset: bool = True, accept: str | None = None
+        self,
+        sparql: str,
+        *,
+        dataset: bool = True,
+        accept: str | None = None,
+        graphs: Sequence[URIRef] | None = None,
     ) -> httpx.Response:
         form = query_form(sparql)
         data: list[tuple[str, str]] = [("query", _with_prefixes(sparql))]
-        if dataset and self.config.dataset == "explicit":
+        if graphs is not None:  # a chosen dataset is always sent, in "union" mode too
+            graphs = list(graphs) or [URIRef(GENID + "empty-dataset")]
+            data += self._dataset_params(graphs)
+        elif dataset and self.config.dataset == "explicit":
             graphs = self.graph_names()
             if not graphs:  # an empty dataset: query a graph that cannot exist
                 graphs = [URIRef(GENID + "empty-dataset")]
@@ -345,13 +353,18 @@ class RemoteStore:
     # -- reading ---------------------------------------------------------------------------------
 
     def query(
-        self, sparql: str, init_bindings: Mapping[str | Variable, Node] | None = None
+        self,
+        sparql: str,
+        init_bindings: Mapping[str | Variable, Node] | None = None,
+        *,
+        graphs: Sequence[URIRef] | None = None,
     ) -> QueryResult:
-        """Run a query over the union of the project's graphs; results are materialised."""
+        """Run a query over the union of the project's graphs (or of ``graphs`` only, sent as
+        ``default-graph-uri``/``named-graph-uri``); results are materialised."""
         if init_bindings:
             sparql = inject_values(sparql, {Variable(k): v for k, v in init_bindings.items()})
         form = query_form(sparql)
-        response = self._raw_query(sparql)
+        response = self._raw_query(sparql, graphs=graphs)
         if form in ("SELECT", "ASK"):
             try:
                 document = json.loads(response.content.decode("utf-8"))
