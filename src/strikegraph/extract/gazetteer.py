@@ -10,6 +10,7 @@ which ’ is replaced by ', so offsets are unchanged).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -184,10 +185,38 @@ def _read_reference(
     return entities, by_subject
 
 
+def _trie_regex(texts: list[str]) -> str:
+    """One regular expression for a set of strings, as a character trie, longest first.
+
+    ``(?:a(?:b|c)|d)`` instead of ``ab|ac|d``: the regex engine then tests each character
+    once per position instead of once per alternative, which for ~900 forms is many times
+    faster. At every trie node the longer continuations come before the end of a shorter
+    form, so with backtracking the matches tried at one position are the same as with the
+    longest-first flat alternation (all forms matching at one position lie on one trie
+    path, so "longer continuation first" is "longest first").
+    """
+    trie: dict[str, dict] = {}
+    for t in texts:
+        node = trie
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and not ends:
+            return branches[0]
+        body = "|".join(branches)
+        return f"(?:{body}|)" if ends else f"(?:{body})"
+
+    return build(trie)
+
+
 def _compile(forms: dict[str, list[Form]]) -> re.Pattern[str]:
-    texts = sorted(forms, key=len, reverse=True)
-    alternatives = "|".join(re.escape(t) for t in texts)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])")
+    return re.compile(rf"(?<![\w-]){_trie_regex(sorted(forms))}(?![\w])")
 
 
 @functools.lru_cache(maxsize=4)
@@ -249,9 +278,36 @@ def _load(root: str) -> Gazetteer:
             )
         if key not in forms and key in defaults:
             add(Form(rule["text"], defaults[key], "label"))
+    _intern(entities, forms, defaults)
     return Gazetteer(
         entities=entities, forms=dict(forms), defaults=defaults, pattern=_compile(forms)
     )
+
+
+def _intern(
+    entities: dict[URIRef, Entity], forms: dict[str, list[Form]], defaults: dict[str, URIRef]
+) -> None:
+    """Make every IRI the gazetteer hands out the same object as its ``entities`` key.
+
+    Equal IRIs parsed or expanded separately are distinct objects; a dict lookup with the
+    very key object skips rdflib's Python-level ``__eq__``, and the extractor looks
+    entities up by mention IRI thousands of times per document.
+    """
+    canon = {iri: iri for iri in entities}
+
+    def c(iri: URIRef) -> URIRef:
+        return canon.get(iri, iri)
+
+    for entity in entities.values():
+        entity.parents = {c(x) for x in entity.parents}
+        entity.acts_for = {c(x) for x in entity.acts_for}
+        entity.supplied_by = {c(x) for x in entity.supplied_by}
+    for key, items in forms.items():
+        forms[key] = [
+            f if c(f.iri) is f.iri else dataclasses.replace(f, iri=c(f.iri)) for f in items
+        ]
+    for key, iri in defaults.items():
+        defaults[key] = c(iri)
 
 
 def load_gazetteer(root: str | os.PathLike[str] | None = None) -> Gazetteer:

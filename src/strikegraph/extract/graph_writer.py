@@ -10,13 +10,13 @@ Web Annotation on the exact sentence span.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib import URIRef
 from rdflib.term import Node
 
 from strikegraph.extract import EXTRACTOR_VERSION
@@ -31,7 +31,20 @@ from strikegraph.extract.relations import (
     Rule,
     StanceX,
 )
-from strikegraph.namespaces import OA, SG, SGG, SGID
+from strikegraph.extract.terms import (
+    DCTERMS,
+    OA,
+    RDF,
+    RDFS,
+    SG,
+    SGG,
+    SGID,
+    SKOS,
+    XSD,
+    new_iri,
+    str_literal,
+    typed_literal,
+)
 
 __all__ = ["CuratedIndex", "extracted_graph_iri", "write_graph", "REVIEW_NOTE"]
 
@@ -46,8 +59,21 @@ def extracted_graph_iri(stem: str) -> URIRef:
     return SGG[f"{stem}/extracted"]
 
 
+@functools.lru_cache(maxsize=4096)
 def _slug(iri: URIRef) -> str:
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+_SLUG_OK = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG_BAD = re.compile(r"[^a-z0-9]+")
+
+
+def _clean_slug(slug: str) -> str:
+    """Lower case, runs of other characters as one hyphen, no hyphen at either end."""
+    slug = slug.lower()
+    if _SLUG_OK.fullmatch(slug):
+        return slug  # already clean: the substitution would not change it
+    return _SLUG_BAD.sub("-", slug).strip("-")
 
 
 def _name(iri: URIRef) -> str:
@@ -65,6 +91,47 @@ class CuratedIndex:
     rifts: list[tuple[URIRef, frozenset]] = field(default_factory=list)
 
 
+# terms of the claim/evidence loop, looked up once
+_TYPE = RDF.type
+_CLAIM = SG.Claim
+_SUMMARY = SG.claimSummary
+_CLAIMANT = SG.claimant
+_STATED_IN = SG.statedIn
+_MODE = SG.assertionMode
+_MACHINE = SG.MachineExtracted
+_CONFIDENCE = SG.confidence
+_VERSION = SG.extractorVersion
+_QUOTE = SG.isDirectQuote
+_HEDGE = SG.hedge
+_DURING = SG.occurredDuring
+_ASSERTS = SG.asserts
+_STEP = SG.attributionStep
+_STEP_CLASS = SG.AttributionStep
+_STEP_ORDER = SG.stepOrder
+_STEP_AGENT = SG.stepAgent
+_CUE = SG.attributionCue
+_EVIDENCE = SG.hasEvidence
+_ANNOTATION = OA.Annotation
+_MOTIVATED_BY = OA.motivatedBy
+_EVIDENCING = SG.Evidencing
+_HAS_BODY = OA.hasBody
+_HAS_TARGET = OA.hasTarget
+_SPECIFIC = OA.SpecificResource
+_HAS_SOURCE = OA.hasSource
+_HAS_SELECTOR = OA.hasSelector
+_QUOTE_SELECTOR = OA.TextQuoteSelector
+_EXACT = OA.exact
+_POSITION_SELECTOR = OA.TextPositionSelector
+_START = OA.start
+_END = OA.end
+
+
+def _confidence(objs: list[object]) -> Node:
+    """A claim's confidence: the mean of its assertions' (0.5 for none), two decimals."""
+    values = [getattr(o, "confidence", 0.6) for o in objs] or [0.5]
+    return typed_literal(Decimal(str(round(sum(values) / len(values), 2))), XSD.decimal)
+
+
 class _Writer:
     def __init__(self, result: ExtractResult, curated: CuratedIndex | None) -> None:
         self.r = result
@@ -72,7 +139,9 @@ class _Writer:
         self.gaz = result.gazetteer
         self.curated = curated or CuratedIndex()
         self.triples: list[Triple] = []
-        self.month = self.doc.published.strftime("%Y-%m") if self.doc.published else "undated"
+        published = self.doc.published
+        # f"{year:04d}-{month:02d}" is strftime("%Y-%m"), without strftime's cost
+        self.month = f"{published.year:04d}-{published.month:02d}" if published else "undated"
         self.iris: dict[int, URIRef] = {}
         self.used: set[URIRef] = set()
         self.docs_iri = SGID[f"document/{self.doc.stem}"]
@@ -81,7 +150,7 @@ class _Writer:
         self.triples.append((s, p, o))
 
     def mint(self, kind: str, slug: str) -> URIRef:
-        slug = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+        slug = _clean_slug(slug)
         iri = SGID[f"{kind}/{slug}"]
         n = 2
         while iri in self.used:
@@ -97,12 +166,12 @@ class _Writer:
         if iri not in self.used:
             self.used.add(iri)
             self.add(iri, RDF.type, SG.DateInterval)
-            self.add(iri, RDFS.label, Literal(f"{d.text} ({nb} – {na})", lang="en"))
+            self.add(iri, RDFS.label, str_literal(f"{d.text} ({nb} – {na})", "en"))
             if d.not_before:
-                self.add(iri, SG.notBefore, Literal(d.not_before.isoformat(), datatype=XSD.date))
+                self.add(iri, SG.notBefore, typed_literal(d.not_before.isoformat(), XSD.date))
             if d.not_after:
-                self.add(iri, SG.notAfter, Literal(d.not_after.isoformat(), datatype=XSD.date))
-            self.add(iri, SG.dateExpression, Literal(d.text))
+                self.add(iri, SG.notAfter, typed_literal(d.not_after.isoformat(), XSD.date))
+            self.add(iri, SG.dateExpression, str_literal(d.text))
             self.add(iri, SG.dateCertainty, SG[d.certainty])
         return iri
 
@@ -172,7 +241,7 @@ class _Writer:
         self.add(
             iri,
             RDFS.label,
-            Literal(
+            str_literal(
                 f"{self.gaz.label(rule.grantor)} {verb} {self.gaz.label(rule.grantee)} "
                 f"use of {', '.join(sorted(self.gaz.label(w) for w in weapons))}"
                 f"{against}"
@@ -192,10 +261,12 @@ class _Writer:
             self.add(iri, SG.excludesWeapon, e)
         if rule.purpose is not None:
             self.add(iri, SG.purpose, rule.purpose)
+        if rule.decided_by is not None:
+            self.add(iri, SG.decidedBy, rule.decided_by)
         if rule.unrestricted:
-            self.add(iri, SG.isUnrestricted, Literal(True))
+            self.add(iri, SG.isUnrestricted, typed_literal(True))
         if rule.implicit:
-            self.add(iri, SG.isImplicit, Literal(True))
+            self.add(iri, SG.isImplicit, typed_literal(True))
         return iri
 
     def issue(self, *actors: URIRef) -> URIRef:
@@ -218,9 +289,9 @@ class _Writer:
         self.add(
             iri,
             RDFS.label,
-            Literal(
+            str_literal(
                 f"{self.gaz.label(st.holder)}: {_name(st.kind)} ({self.month}, machine-extracted)",
-                lang="en",
+                "en",
             ),
         )
         self.add(iri, SG.stanceHolder, st.holder)
@@ -245,7 +316,7 @@ class _Writer:
         self.add(
             iri,
             RDFS.label,
-            Literal(
+            str_literal(
                 f"Rift: {', '.join(sorted(self.gaz.label(x) for x in rift.side_a))} vs "
                 f"{', '.join(sorted(self.gaz.label(x) for x in rift.side_b))} "
                 f"({self.month}, machine-extracted)",
@@ -277,14 +348,14 @@ class _Writer:
         self.add(
             iri,
             RDFS.label,
-            Literal(
-                f"{kind} (extracted from {self.doc.stem}, sentence {ev.sentence + 1})", lang="en"
+            str_literal(
+                f"{kind} (extracted from {self.doc.stem}, sentence {ev.sentence + 1})", "en"
             ),
         )
         for prop, values in ev.args.items():
             for v in sorted(values, key=str):
                 if isinstance(v, int):
-                    self.add(iri, prop, Literal(v, datatype=XSD.nonNegativeInteger))
+                    self.add(iri, prop, typed_literal(v, XSD.nonNegativeInteger))
                 else:
                     self.add(iri, prop, v)
         prop = SG.validDuring if ev.type == SG.ControlPeriod else SG.occurredDuring
@@ -294,7 +365,7 @@ class _Writer:
             self.add(iri, prop, self.unknown_interval())
         if ev.type == SG.Strike and not ev.args.get(SG.targetTerritory):
             sent = self.r.sentences[ev.sentence].text
-            self.add(iri, SG.targetDescription, Literal(sent[:160]))
+            self.add(iri, SG.targetDescription, str_literal(sent[:160]))
         return iri
 
     def unknown_interval(self) -> URIRef:
@@ -302,7 +373,7 @@ class _Writer:
         if iri not in self.used:
             self.used.add(iri)
             self.add(iri, RDF.type, SG.DateInterval)
-            self.add(iri, RDFS.label, Literal(f"undated in {self.doc.stem}", lang="en"))
+            self.add(iri, RDFS.label, str_literal(f"undated in {self.doc.stem}", "en"))
             self.add(iri, SG.dateCertainty, SG.UnknownDate)
         return iri
 
@@ -321,10 +392,10 @@ class _Writer:
         self.add(
             iri,
             RDFS.label,
-            Literal(
+            str_literal(
                 f"{kind} of {self.gaz.label(d.rule.grantor)}'s decision "
                 f"({self.month}, machine-extracted)",
-                lang="en",
+                "en",
             ),
         )
         self.add(iri, SG.disclosureKind, d.kind)
@@ -358,102 +429,93 @@ class _Writer:
         self.iris[id(obj)] = iri
         return iri
 
-    def confidence(self, objs: list[object]) -> Decimal:
-        values = [getattr(o, "confidence", 0.6) for o in objs] or [0.5]
-        return Decimal(str(round(sum(values) / len(values), 2)))
-
     def write(self) -> list[Triple]:
         graph = extracted_graph_iri(self.doc.stem)
         self.add(graph, RDF.type, SG.ExtractedGraph)
         self.add(
             graph,
             RDFS.label,
-            Literal(f"machine-extracted annotation of {self.doc.stem}", lang="en"),
+            str_literal(f"machine-extracted annotation of {self.doc.stem}", "en"),
         )
         self.add(graph, SG.aboutDocument, self.docs_iri)
-        self.add(graph, DCTERMS.creator, Literal(EXTRACTOR_VERSION))
+        self.add(graph, DCTERMS.creator, str_literal(EXTRACTOR_VERSION))
         for iri in sorted(self.r.linked_entities):
             self.add(graph, DCTERMS.references, iri)
         for iri, (label, state) in sorted(self.r.extraction.anonymous.items()):
             self.add(iri, RDF.type, SG.AnonymousSource)
-            self.add(iri, RDFS.label, Literal(label, lang="en"))
+            self.add(iri, RDFS.label, str_literal(label, "en"))
             if state is not None:
                 self.add(iri, SG.actsFor, state)
         for m in {m.iri: m for m in self.r.unknown}.values():
             self.add(m.iri, RDF.type, SG.Person)
-            self.add(m.iri, RDFS.label, Literal(m.text, lang="en"))
-            self.add(m.iri, SKOS.editorialNote, Literal(REVIEW_NOTE))
+            self.add(m.iri, RDFS.label, str_literal(m.text, "en"))
+            self.add(m.iri, SKOS.editorialNote, str_literal(REVIEW_NOTE))
         for d in self.r.dates:  # every resolved date expression of the document
             self.interval(d)
         by_sentence: dict[int, list[ClaimX]] = {}
         for claim in self.r.extraction.claims:
             by_sentence.setdefault(claim.sentence, []).append(claim)
+        # the hot loop: a few hundred triples per document, appended directly
+        add = self.triples.append
+        doc_iri, stem = self.docs_iri, self.doc.stem
+        version = str_literal(EXTRACTOR_VERSION)
+        true = typed_literal(True)
+        entities = self.gaz.entities
         for index, claims in sorted(by_sentence.items()):
             sent = self.r.sentences[index]
-            evidence = SGID[f"evidence/{self.doc.stem}-extracted-s{index + 1}"]
+            evidence = SGID[f"evidence/{stem}-extracted-s{index + 1}"]
+            summary_text = sent.text[:200]
             claim_iris = []
             for claim in claims:
-                ciri = self.mint(
-                    "claim", f"{self.doc.stem}-extracted-s{index + 1}-{_slug(claim.claimant)}"
-                )
+                claimant_iri = claim.claimant
+                ciri = self.mint("claim", f"{stem}-extracted-s{index + 1}-{_slug(claimant_iri)}")
                 claim_iris.append(ciri)
                 claimant = (
-                    self.gaz.label(claim.claimant)
-                    if claim.claimant in self.gaz.entities
-                    else _slug(claim.claimant)
+                    self.gaz.label(claimant_iri)
+                    if claimant_iri in entities
+                    else _slug(claimant_iri)
                 )
-                self.add(ciri, RDF.type, SG.Claim)
-                self.add(
-                    ciri,
-                    SG.claimSummary,
-                    Literal(
-                        f"{claimant}: {sent.text[:200]}",
-                        lang="en",
-                    ),
-                )
-                self.add(ciri, SG.claimant, claim.claimant)
-                self.add(ciri, SG.statedIn, self.docs_iri)
-                self.add(ciri, SG.assertionMode, SG.MachineExtracted)
-                self.add(
-                    ciri,
-                    SG.confidence,
-                    Literal(self.confidence(claim.asserts), datatype=XSD.decimal),
-                )
-                self.add(ciri, SG.extractorVersion, Literal(EXTRACTOR_VERSION))
+                add((ciri, _TYPE, _CLAIM))
+                add((ciri, _SUMMARY, str_literal(f"{claimant}: {summary_text}", "en")))
+                add((ciri, _CLAIMANT, claimant_iri))
+                add((ciri, _STATED_IN, doc_iri))
+                add((ciri, _MODE, _MACHINE))
+                add((ciri, _CONFIDENCE, _confidence(claim.asserts)))
+                add((ciri, _VERSION, version))
                 if claim.direct_quote:
-                    self.add(ciri, SG.isDirectQuote, Literal(True))
+                    add((ciri, _QUOTE, true))
                 if claim.hedge:
-                    self.add(ciri, SG.hedge, Literal(claim.hedge))
+                    add((ciri, _HEDGE, str_literal(claim.hedge)))
                 if claim.date is not None:
-                    self.add(ciri, SG.occurredDuring, self.interval(claim.date))
+                    add((ciri, _DURING, self.interval(claim.date)))
                 for obj in claim.asserts:
-                    self.add(ciri, SG.asserts, self.thing(obj))
+                    add((ciri, _ASSERTS, self.thing(obj)))
                 for order, (agent, cue) in enumerate(claim.chain, start=1):
-                    step = URIRef(f"{ciri}-step-{order}")
-                    self.add(ciri, SG.attributionStep, step)
-                    self.add(step, RDF.type, SG.AttributionStep)
-                    self.add(step, SG.stepOrder, Literal(order, datatype=XSD.integer))
-                    self.add(step, SG.stepAgent, agent)
+                    step = new_iri(f"{ciri}-step-{order}")
+                    add((ciri, _STEP, step))
+                    add((step, _TYPE, _STEP_CLASS))
+                    add((step, _STEP_ORDER, typed_literal(order, XSD.integer)))
+                    add((step, _STEP_AGENT, agent))
                     if cue:
-                        self.add(step, SG.attributionCue, Literal(cue))
-                self.add(ciri, SG.hasEvidence, evidence)
-            target = URIRef(f"{evidence}-target")
-            quote = URIRef(f"{evidence}-quote")
-            position = URIRef(f"{evidence}-position")
-            self.add(evidence, RDF.type, OA.Annotation)
-            self.add(evidence, OA.motivatedBy, SG.Evidencing)
+                        add((step, _CUE, str_literal(cue)))
+                add((ciri, _EVIDENCE, evidence))
+            target = new_iri(f"{evidence}-target")
+            quote = new_iri(f"{evidence}-quote")
+            position = new_iri(f"{evidence}-position")
+            add((evidence, _TYPE, _ANNOTATION))
+            add((evidence, _MOTIVATED_BY, _EVIDENCING))
             for ciri in claim_iris:
-                self.add(evidence, OA.hasBody, ciri)
-            self.add(evidence, OA.hasTarget, target)
-            self.add(target, RDF.type, OA.SpecificResource)
-            self.add(target, OA.hasSource, self.docs_iri)
-            self.add(target, OA.hasSelector, quote)
-            self.add(target, OA.hasSelector, position)
-            self.add(quote, RDF.type, OA.TextQuoteSelector)
-            self.add(quote, OA.exact, Literal(sent.text))
-            self.add(position, RDF.type, OA.TextPositionSelector)
-            self.add(position, OA.start, Literal(sent.start, datatype=XSD.nonNegativeInteger))
-            self.add(position, OA.end, Literal(sent.end, datatype=XSD.nonNegativeInteger))
+                add((evidence, _HAS_BODY, ciri))
+            add((evidence, _HAS_TARGET, target))
+            add((target, _TYPE, _SPECIFIC))
+            add((target, _HAS_SOURCE, doc_iri))
+            add((target, _HAS_SELECTOR, quote))
+            add((target, _HAS_SELECTOR, position))
+            add((quote, _TYPE, _QUOTE_SELECTOR))
+            add((quote, _EXACT, str_literal(sent.text)))
+            add((position, _TYPE, _POSITION_SELECTOR))
+            add((position, _START, typed_literal(sent.start, XSD.nonNegativeInteger)))
+            add((position, _END, typed_literal(sent.end, XSD.nonNegativeInteger)))
         return list(dict.fromkeys(self.triples))
 
 

@@ -8,7 +8,9 @@ grantee, weapons, targets). See ``docs`` in the module functions for each relati
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +20,7 @@ from strikegraph.extract.dates import DateMention
 from strikegraph.extract.gazetteer import Gazetteer
 from strikegraph.extract.mentions import Mention
 from strikegraph.extract.sentences import Sentence
-from strikegraph.namespaces import SG, SGID
+from strikegraph.extract.terms import SG, SGID
 
 __all__ = [
     "DisclosureX",
@@ -65,6 +67,9 @@ class StanceX:
     public: bool = False
     confidence: float = 0.7
     key: str = ""
+    # for a threat or warning ("X warned that Ukraine and its NATO allies would ..."): the
+    # states and organisations it is aimed at (a rift between them and the holder)
+    threatened: set[URIRef] = field(default_factory=set)
 
 
 @dataclass
@@ -133,14 +138,87 @@ def _norm(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").replace("–", "-").lower()
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+def _gate(ctx: _Ctx, sent: Sentence, exact: frozenset[str], parts: tuple[str, ...] = ()) -> bool:
+    """Whether the sentence may match a pattern triggered by ``exact`` words or by words
+    holding one of ``parts`` (a word starting with "refus" holds "refus")."""
+    if not ctx.words(sent).isdisjoint(exact):
+        return True
+    if parts:
+        norm = ctx.n(sent.start, sent.end)
+        return any(part in norm for part in parts)
+    return False
+
+
+class MentionList(list[Mention]):
+    """Mentions sorted by start, with their starts for bisection (see :func:`_in`)."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        super().__init__(sorted(mentions, key=lambda m: m.start))
+        self.starts = [m.start for m in self]
+
+
 class _Ctx:
     def __init__(self, gazetteer: Gazetteer, text: str) -> None:
         self.gaz = gazetteer
         self.text = text
+        norm = _norm(text)
+        # slicing the normalised text equals normalising the slice when lower-casing maps
+        # each character on its own (not for a final capital sigma or length-changing ones)
+        self.norm = norm if len(norm) == len(text) and "Σ" not in text else None
+        self._words: dict[int, frozenset[str]] = {}
+        self._in_sentence: dict[int, list[Mention]] = {}
+        self.outlets: frozenset[URIRef] = gazetteer.__dict__.get("_outlets") or frozenset()
+        if "_outlets" not in gazetteer.__dict__:
+            self.outlets = frozenset(
+                iri for iri, e in gazetteer.entities.items() if _OUTLET in e.classes
+            )
+            gazetteer.__dict__["_outlets"] = self.outlets
+
+    def words(self, sent: Sentence) -> frozenset[str]:
+        """The sentence's lower-case letter runs, for cheap trigger-word gates.
+
+        A ``\\b``-delimited word a pattern matches is always one of these (its neighbours
+        are not word characters, so the letter run around it is the word itself), so a
+        sentence whose words hold none of a pattern's trigger words cannot match it.
+        """
+        found = self._words.get(sent.index)
+        if found is None:
+            found = self._words[sent.index] = frozenset(
+                _LETTERS.findall(self.n(sent.start, sent.end))
+            )
+        return found
+
+    def in_sentence(self, ms: list[Mention], sent: Sentence) -> list[Mention]:
+        """``_in(ms, sent.start, sent.end)`` for the document's mentions, cached per sentence
+        (callers must not change the list)."""
+        found = self._in_sentence.get(sent.index)
+        if found is None:
+            found = self._in_sentence[sent.index] = _in(ms, sent.start, sent.end)
+        return found
+
+    def n(self, start: int, end: int) -> str:
+        """``_norm(text[start:end])``, sliced from the document's normalised text."""
+        if self.norm is not None:
+            return self.norm[start:end]
+        return _norm(self.text[start:end])
 
     def state_of(self, iri: URIRef | None) -> URIRef | None:
+        """The state an entity is or acts for (a territory: the state it lies in), cached."""
         if iri is None:
             return None
+        cache: dict[URIRef, URIRef | None] = self.gaz.__dict__.setdefault("_state_of", {})
+        if iri not in cache:
+            cache[iri] = self._state_of(iri)
+        return cache[iri]
+
+    def _state_of(self, iri: URIRef) -> URIRef | None:
         entity = self.gaz.entities.get(iri)
         if entity is None:
             return None
@@ -158,8 +236,7 @@ class _Ctx:
         return None
 
     def is_outlet(self, iri: URIRef) -> bool:
-        entity = self.gaz.entities.get(iri)
-        return entity is not None and _OUTLET in entity.classes
+        return iri in self.outlets
 
     def default_weapons(self, state: URIRef) -> URIRef | None:
         cache = self.gaz.__dict__.setdefault("_default_weapons", {})
@@ -202,13 +279,31 @@ def _clauses(sent: Sentence) -> list[tuple[int, int]]:
 
 
 def _in(ms: list[Mention], start: int, end: int, kinds: set[str] | None = None) -> list[Mention]:
-    return [
-        m for m in ms if start <= m.start and m.end <= end and (kinds is None or m.kind in kinds)
-    ]
+    """The mentions inside [start, end) (of the given kinds), in order."""
+    starts = getattr(ms, "starts", None)
+    if starts is None:
+        return [
+            m
+            for m in ms
+            if start <= m.start and m.end <= end and (kinds is None or m.kind in kinds)
+        ]
+    out = []
+    for i in range(bisect.bisect_left(starts, start), len(ms)):
+        m = ms[i]
+        if m.start >= end:
+            break
+        if m.end <= end and (kinds is None or m.kind in kinds):
+            out.append(m)
+    return out
 
 
-def _preceded(text: str, m: Mention, pattern: str, window: int = 25) -> bool:
-    return re.search(pattern + r"\W*$", _norm(text[max(0, m.start - window) : m.start])) is not None
+@functools.lru_cache(maxsize=256)
+def _at_end(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern + r"\W*$")
+
+
+def _preceded(ctx: _Ctx, m: Mention, pattern: str, window: int = 25) -> bool:
+    return _at_end(pattern).search(ctx.n(max(0, m.start - window), m.start)) is not None
 
 
 # ----------------------------------------------------------------------------- rules
@@ -224,6 +319,11 @@ _AUTH_BLOCK = re.compile(
 _PROHIB = re.compile(
     r"\b(?:prohibition\s+on|bans?\s+on|barred\s+from|refus\w*\s+to\s+(?:let|allow)|does\s+not\s+cover)\b"
 )
+# the words _AUTH and _PROHIB need (gate, see _Ctx.words)
+_RULE_WORDS = _wordset(
+    "permission allow allows allowed allowing let lets may forbid prohibition ban bans barred cover"
+)
+_RULE_PARTS = ("authori", "refus")
 _EXCLUDE_CUE = r"(?:but\s+not(?:\s+the)?|not\s+the|except(?:\s+the)?|excluding(?:\s+the)?)"
 _STRIKE_WORDS = re.compile(r"\b(?:strikes?|hit|attack|struck|strike)\b")
 
@@ -237,8 +337,7 @@ def _rule_in_clause(
     dates: list[DateMention],
     out: list[Rule],
 ) -> None:
-    text = ctx.text
-    clause = _norm(text[cstart:cend])
+    clause = ctx.n(cstart, cend)
     for match in list(_AUTH.finditer(clause)) + list(_PROHIB.finditer(clause)):
         trig_s, trig_e = cstart + match.start(), cstart + match.end()
         word = match.group(0)
@@ -252,7 +351,7 @@ def _rule_in_clause(
         states_before = [m for m in before if m.kind == "state" and ctx.state_of(m.iri) != UKRAINE]
         grantors: list[URIRef] = []
         if len(states_before) > 1 and re.search(
-            r"\b(?:and|including)\b", _norm(text[states_before[0].start : trig_s])
+            r"\b(?:and|including)\b", ctx.n(states_before[0].start, trig_s)
         ):
             # state mentions are gazetteer states, so state_of gives their IRI (never None)
             grantors = list(
@@ -265,7 +364,7 @@ def _rule_in_clause(
                     grantors = [st]
                     break
         weapons = [m for m in after if m.kind == "weapon"]
-        excluded = {m.iri for m in weapons if _preceded(text, m, _EXCLUDE_CUE)}
+        excluded = {m.iri for m in weapons if _preceded(ctx, m, _EXCLUDE_CUE)}
         scope = ctx.most_specific({m.iri for m in weapons if m.iri not in excluded})
         if not grantors and scope:
             sup = (
@@ -296,36 +395,36 @@ def _rule_in_clause(
             m.iri
             for m in after
             if m.kind == "territory"
-            and not _preceded(text, m, r"\b(?:from|to\s+be|to|visit\s+to)")
+            and not _preceded(ctx, m, r"\b(?:from|to\s+be|to|visit\s+to)")
             and m.text.lower() not in ("kiev", "kyiv")
         }
         if implicit and not targets:
             targets = {
                 m.iri
                 for m in _in(ms, sent.start, trig_s, {"territory"})
-                if not _preceded(text, m, r"\bto\s+be")
+                if not _preceded(ctx, m, r"\bto\s+be")
             }
         if not targets and not prohibition:
             targets = {
                 m.iri
                 for m in _in(ms, sent.start, sent.end, {"territory"})
-                if not _preceded(text, m, r"\b(?:from|to\s+be|to|visit\s+to)")
+                if not _preceded(ctx, m, r"\b(?:from|to\s+be|to|visit\s+to)")
                 and m.text.lower() not in ("kiev", "kyiv")
             }
         targets = ctx.most_specific(targets)
-        after_text = _norm(text[trig_e:cend])
+        after_text = ctx.n(trig_e, cend)
         first_weapon = min((m.start for m in weapons), default=cend)
         action = (
             SG.UseWeapons
-            if re.search(r"\buse\b", _norm(text[trig_s:first_weapon]))
+            if re.search(r"\buse\b", ctx.n(trig_s, first_weapon))
             else SG.StrikeTargets
         )
         if not weapons and _STRIKE_WORDS.search(after_text):
             action = SG.StrikeTargets
         purpose = None
-        if re.search(r"counter-?fire", _norm(sent.text)):
+        if re.search(r"counter-?fire", ctx.n(sent.start, sent.end)):
             purpose = SG.CounterFire
-        elif re.search(r"\bdefend\s+itself|self-defen[cs]e", _norm(sent.text)):
+        elif re.search(r"\bdefend\s+itself|self-defen[cs]e", ctx.n(sent.start, sent.end)):
             purpose = SG.SelfDefence
         unrestricted = bool(
             re.search(r"as\s+it\s+sees\s+fit|without\s+restrictions?|unrestricted", after_text)
@@ -355,10 +454,29 @@ def _rule_in_clause(
                     purpose=purpose if not prohibition else None,
                     unrestricted=unrestricted and not prohibition,
                     implicit=implicit,
+                    decided_by=None if prohibition else _decider(ctx, before, grantor, trig_s),
                     dates=rule_dates,
                     confidence=round(min(conf, 0.9), 2),
                 )
             )
+
+
+def _decider(ctx: _Ctx, before: list[Mention], grantor: URIRef, trigger: int) -> URIRef | None:
+    """The official who made the decision: a person acting for the grantor who is the
+    subject of the permission ("President Biden has given Kiev permission", "Biden's
+    directive will allow") — the nearest such person before the trigger, close to it
+    (no comma or speech verb in between, so not "..., X said")."""
+    for m in reversed(before):
+        if m.kind != "person":
+            continue
+        entity = ctx.gaz.entities.get(m.iri)
+        if entity is None or SG.Person not in entity.classes or grantor not in entity.acts_for:
+            continue
+        gap = ctx.n(m.end, trigger)
+        if len(gap) <= 40 and "," not in gap and not _SAY.search(gap):
+            return m.iri
+        return None
+    return None
 
 
 def _merge_rules(ctx: _Ctx, rules: list[Rule]) -> list[Rule]:
@@ -395,6 +513,7 @@ def _merge_rules(ctx: _Ctx, rules: list[Rule]) -> list[Rule]:
                     e for e in other.excluded if any(ctx.related(e, s) for s in other.weapons)
                 }
                 other.purpose = other.purpose or rule.purpose
+                other.decided_by = other.decided_by or rule.decided_by
                 other.dates += rule.dates
                 other.confidence = max(other.confidence, rule.confidence)
                 rule.key = "merged"
@@ -421,7 +540,7 @@ _STANCES = [
     (re.compile(r"\bdismiss(?:ed|es)?\b"), SG.Dismisses, "before"),
     (
         re.compile(
-            r"\b(?:welcom(?:ed|es)|supports?|supported|backs|backed|should\s+be\s+allowed|has\s+the\s+right)\b"
+            r"\b(?:welcom(?:ed|es)|supports?|supported|backs|backed|should\s+be\s+allowed|has\s+the\s+right|has\s+every\s+(?:right|possibility))\b"
         ),
         SG.Supports,
         "before",
@@ -433,51 +552,124 @@ _STANCES = [
         SG.Opposes,
         "before",
     ),
+    # "X said Kyiv should not be allowed to ...": the speaker opposes it
+    (re.compile(r"\bshould\s+not\s+be\s+(?:allowed|permitted)\b"), SG.Opposes, "before"),
+    # diplomatic protest: "the Foreign Ministry summoned the British ambassador"
+    (
+        re.compile(r"\bsummon(?:ed|s)?\s+(?:the\s+)?(?:\S+\s+){0,2}?(?:ambassador|envoy)\b"),
+        SG.Opposes,
+        "before",
+    ),
+    # "Peskov called them a direct escalation", "... would add fuel to the fire" (not the
+    # participle "..., calling it dangerous": its subject is the main clause's)
+    (
+        re.compile(
+            r"\b(?:called|described)\s+(?:\S+\s+){1,4}?"
+            r"(?:escalation|provocation|irresponsible|reckless|dangerous)\b"
+            r"|\b(?:add|adding|adds|pour|pouring|pours)\s+fuel\s+to\s+the\s+(?:fire|flames)\b"
+        ),
+        SG.Opposes,
+        "before",
+    ),
+    # "Zakharova called Cameron's statement absolutely crazy"
+    (
+        re.compile(
+            r"\b(?:called|described)\s+(?:\S+\s+){1,4}?"
+            r"(?:crazy|absurd|nonsense|ridiculous|laughable)\b"
+        ),
+        SG.Dismisses,
+        "before",
+    ),
+    # a counterfactual "(could have ...) if they had permission": the speaker wants it
+    (
+        re.compile(
+            r"\bif\s+(?:only\s+)?(?:they|we|he|she|it|kyiv|kiev|ukraine)\s+(?:had|got|"
+            r"had\s+been\s+given|were\s+given|was\s+given)\s+(?:the\s+)?permission\b"
+            r"|\bif\s+(?:only\s+)?(?:they|we|he|she|it|kyiv|kiev|ukraine)\s+"
+            r"(?:had\s+been|were|was)\s+(?:allowed|permitted)\b"
+        ),
+        SG.Wants,
+        "speaker",
+    ),
 ]
+
+
+# the words each _STANCES pattern needs (gates, see _Ctx.words); "refus..." by substring
+_STANCE_GATES: list[tuple[frozenset[str], tuple[str, ...]]] = [
+    (_wordset("want wants wanted"), ()),
+    (_wordset("urge urges urged urging press presses pressed pressing call calls called"), ()),
+    (frozenset(), ("refus",)),
+    (_wordset("angered angers infuriated frustrated outraged"), ()),
+    (_wordset("dismiss dismissed dismisses"), ()),
+    (
+        _wordset(
+            "welcomed welcomes support supports supported backs backed should right possibility"
+        ),
+        (),
+    ),
+    (
+        _wordset(
+            "warn warned warns condemn condemned condemns criticised criticises threaten"
+            " threatened threatens voiced"
+        ),
+        (),
+    ),
+    (_wordset("should"), ()),
+    (_wordset("summon summoned summons"), ()),
+    (_wordset("called described add adding adds pour pouring pours"), ()),
+    (_wordset("called described"), ()),
+    (_wordset("permission allowed permitted"), ()),
+]
+_STANCE_WORDS = frozenset().union(*(words for words, _ in _STANCE_GATES))
+_STANCE_PARTS = ("refus",)
+_THREAT = re.compile(r"warn|threaten")
+_WANTS_NOT = re.compile(r"\s+\S+(?:\s+\S+){0,3}\s+to\s+(?:reject|stop|halt|block|not)\b")
+_AND_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+_AUX_GAP = re.compile(r"\b(?:has|have|had|still|both|also|is|was)\b")
+_SPEECH = re.compile(r"\b(?:said|says|argued|added|told\s+\w+)\b")
+_HEADER = re.compile(r"\s*([^:]{2,60}):\s*")
+# any stance trigger at all: most clauses have none, and one search rules them out
+_ANY_STANCE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _ in _STANCES))
 
 
 def _stances_in_clause(
     ctx: _Ctx, ms: list[Mention], sent: Sentence, cstart: int, cend: int, out: list[StanceX]
 ) -> None:
     text = ctx.text
-    clause = _norm(text[cstart:cend])
-    for pattern, kind, side in _STANCES:
+    clause = ctx.n(cstart, cend)
+    if _ANY_STANCE.search(clause) is None:
+        return
+    words = ctx.words(sent)
+    for (pattern, kind, side), (gate_words, parts) in zip(_STANCES, _STANCE_GATES, strict=True):
+        if words.isdisjoint(gate_words) and not any(part in clause for part in parts):
+            continue
         for match in pattern.finditer(clause):
             ts, te = cstart + match.start(), cstart + match.end()
             after_clause = clause[match.end() :]
             k = kind
-            if kind == SG.Wants and re.match(
-                r"\s+\S+(?:\s+\S+){0,3}\s+to\s+(?:reject|stop|halt|block|not)\b", after_clause
-            ):
+            if kind == SG.Wants and _WANTS_NOT.match(after_clause):
                 k = SG.Opposes
             if side == "before":
                 cands = [m for m in _in(ms, cstart, ts, ACTOR_KINDS) if not ctx.is_outlet(m.iri)]
                 # the subject: the actors of the last noun group before the verb
                 holders: list[Mention] = []
                 for m in reversed(cands):
-                    gap = _norm(text[m.end : (holders[0].start if holders else ts)])
-                    if holders and not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+                    gap = ctx.n(m.end, holders[0].start if holders else ts)
+                    if holders and not _AND_GAP.fullmatch(gap):
                         break
-                    if (
-                        not holders
-                        and len(gap) > 40
-                        and not re.search(r"\b(?:has|have|had|still|both|also|is|was)\b", gap)
-                    ):
+                    if not holders and len(gap) > 40 and not _AUX_GAP.search(gap):
                         break
                     holders.insert(0, m)
-                speech = list(
-                    re.finditer(
-                        r"\b(?:said|says|argued|added|told\s+\w+)\b", clause[: match.start()]
-                    )
-                )
-                header = re.fullmatch(r"\s*([^:]{2,60}):\s*", text[sent.start : cstart])
-                if kind == SG.Supports and header and holders:
+                speech = list(_SPEECH.finditer(clause[: match.start()]))
+                header = _HEADER.fullmatch(text[sent.start : cstart])
+                reported = kind == SG.Supports or match.group(0).startswith("should")
+                if reported and header and holders:
                     # headline style "Macron: Ukraine should be allowed ...": the speaker's stance
                     speaker = _in(ms, sent.start, cstart, {"person", "organisation", "state"})
                     if speaker:
                         holders = [speaker[-1]]
                 if (
-                    kind == SG.Supports
+                    reported
                     and speech
                     and holders
                     and holders[0].start >= cstart + speech[-1].end()
@@ -489,7 +681,7 @@ def _stances_in_clause(
                     person = [m for m in cands if m.kind == "person" and m.end <= holders[-1].start]
                     if person and re.fullmatch(r",[^,]*,\s*", text[person[-1].end : ts]):
                         holders = [person[-1]]  # "Medvedev, the deputy head of ..., warned"
-                if holders and re.search(r"\bbut\b", _norm(text[holders[-1].end : ts])):
+                if holders and re.search(r"\bbut\b", ctx.n(holders[-1].end, ts)):
                     first = cands[0] if cands else None
                     holders = [first] if first is not None else []
                 if not holders:
@@ -502,6 +694,13 @@ def _stances_in_clause(
                     ),
                     None,
                 )
+                threatened: set[URIRef] = set()
+                if k == SG.Opposes and _THREAT.match(match.group(0)):
+                    threatened = {
+                        ctx.state_of(m.iri) or m.iri
+                        for m in _in(ms, te, cend, {"state", "organisation"})
+                        if not ctx.is_outlet(m.iri)
+                    }
                 for h in holders:
                     if h.kind == "state" and h.form_type == "adjective":
                         continue
@@ -512,8 +711,22 @@ def _stances_in_clause(
                             sent.index,
                             {addressee} if addressee else set(),
                             public="publicly" in clause,
+                            threatened=threatened,
                         )
                     )
+            elif side == "speaker":
+                # "X told/said ... they could have ... if they had permission": X wants it
+                speech = list(_SPEECH.finditer(clause[: match.start()]))
+                if not speech:
+                    continue
+                verb = cstart + speech[-1].start()
+                speakers = [
+                    m
+                    for m in _in(ms, cstart, verb, ACTOR_KINDS)
+                    if not ctx.is_outlet(m.iri) and m.form_type != "adjective"
+                ]
+                if speakers:
+                    out.append(StanceX(speakers[-1].iri, k, sent.index, set()))
             else:
                 holders = [m for m in _in(ms, te, cend, {"person", "group"})]
                 cause = [m for m in _in(ms, cstart, ts, {"person", "state"})]
@@ -526,9 +739,28 @@ def _stances_in_clause(
 _RIFT = re.compile(r"\b(?:rifts?|divided|at\s+odds|split|drew\s+criticism|infighting)\b")
 
 
+def _threat_rifts(ctx: _Ctx, ex: Extraction) -> None:
+    """A threat or warning by one side against states or alliances is a rift between them
+    ("Medvedev warned that Ukraine and its NATO allies would receive a devastating
+    response", "Moscow threatens UK targets"); a side is a state where the actor has one."""
+    for st in ex.__dict__.get("_all_stances", ex.stances):
+        if not st.threatened:
+            continue
+        side_a = ctx.state_of(st.holder) or st.holder
+        side_b = st.threatened - {side_a}
+        if side_b:
+            ex.rifts.append(RiftX({side_a}, side_b, st.sentence, "threat"))
+
+
+_RIFT_WORDS = _wordset("rift rifts divided odds split criticism infighting")
+
+
 def _rifts(ctx: _Ctx, ms: list[Mention], sentences: list[Sentence], ex: Extraction) -> None:
+    _threat_rifts(ctx, ex)
     for sent in sentences:
-        norm = _norm(sent.text)
+        if not _gate(ctx, sent, _RIFT_WORDS):
+            continue
+        norm = ctx.n(sent.start, sent.end)
         for match in _RIFT.finditer(norm):
             rest = norm[match.end() :]
             parts = re.split(r",\s*and\s+|\s+and\s+(?=between|within)", rest)
@@ -623,10 +855,52 @@ _NUM = {
     "ten": 10,
 }
 _DELIVERY = re.compile(
-    r"\b(?:ship(?:ped|ping)?|deliver(?:ed|ing|s)?|supplied|sent|handed\s+over|has\s+sent)\b"
+    # not the adjective "US-supplied"
+    r"(?<!-)\b(?:ship(?:ped|ping)?|deliver(?:ed|ing|s)?|supplied|sent|handed\s+over|has\s+sent)\b"
 )
 _OFFENSIVE = re.compile(r"\b(?:offensive|push\s+into|incursion)\b")
 _SEIZE = re.compile(r"\b(?:seized|captured|took\s+control\s+of|occupied)\b")
+_ATTACK = re.compile(
+    r"\bused\b.*\bto\s+(?:kill|strike|attack)|\bstrikes?\s+targets\b|\bcarried\s+out\s+attacks\b"
+)
+# the words each event pattern needs (gates, see _Ctx.words)
+_ATTACK_WORDS = frozenset({"used", "targets", "attacks"})
+_DELIVERY_WORDS = _wordset(
+    "ship shipped shipping deliver delivered delivering delivers supplied sent handed"
+)
+_OFFENSIVE_WORDS = frozenset({"offensive", "push", "incursion"})
+_SEIZE_WORDS = frozenset({"seized", "captured", "took", "occupied"})
+_EVENT_WORDS = (
+    _ATTACK_WORDS | _DELIVERY_WORDS | _OFFENSIVE_WORDS | _SEIZE_WORDS | frozenset({"civilians"})
+)
+
+
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:already\s+|also\s+)?$")
+
+
+def _perfect_tense(
+    sent: Sentence, verb: re.Match[str], published: dt.date | None
+) -> list[DateMention]:
+    """An undated delivery told in the present perfect ("Britain has supplied ...") happened
+    before publication: the interval (open, publication date), inferred."""
+    if published is None:
+        return []
+    start = verb.start()
+    if not verb.group(0).startswith("has "):
+        aux = _PERFECT.search(sent.text[:start].lower())
+        if aux is None:
+            return []
+        start = aux.start()
+    return [
+        DateMention(
+            sent.start + start,
+            sent.start + verb.end(),
+            sent.text[start : verb.end()],
+            None,
+            published,
+            "InferredDate",
+        )
+    ]
 
 
 def _events(
@@ -636,19 +910,18 @@ def _events(
     dates: list[DateMention],
     ex: Extraction,
     rule_sentences: set[int],
+    published: dt.date | None = None,
 ) -> None:
-    text = ctx.text
     for sent in sentences:
-        norm = _norm(sent.text)
-        sm = _in(ms, sent.start, sent.end)
+        words = ctx.words(sent)
+        if words.isdisjoint(_EVENT_WORDS):
+            continue
+        norm = ctx.n(sent.start, sent.end)
+        sm = ctx.in_sentence(ms, sent)
         sdates = [d for d in dates if sent.start <= d.start < sent.end]
-        kill = _KILL.search(norm)
+        kill = _KILL.search(norm) if "civilians" in words else None
         if sent.index not in rule_sentences and (
-            kill
-            or re.search(
-                r"\bused\b.*\bto\s+(?:kill|strike|attack)|\bstrikes?\s+targets\b|\bcarried\s+out\s+attacks\b",
-                norm,
-            )
+            kill or (not words.isdisjoint(_ATTACK_WORDS) and _ATTACK.search(norm))
         ):
             verb = kill.start() if kill else 0
             attackers = [
@@ -662,7 +935,8 @@ def _events(
             targets = {
                 m.iri
                 for m in sm
-                if m.kind == "territory" and _preceded(text, m, r"\b(?:on|in|against|into)")
+                if m.kind == "territory"
+                and _preceded(ctx, m, r"\b(?:on|in|against|into)(?:\s+the)?")
             }
             if attackers or weapons:
                 # values are IRIs, and the civilian death count an int (see graph_writer)
@@ -678,7 +952,7 @@ def _events(
                     if count is not None:
                         args[SG.civilianDeaths] = {count}
                 ex.events.append(EventX(SG.Strike, sent.index, args, sdates))
-        dm = _DELIVERY.search(norm)
+        dm = _DELIVERY.search(norm) if not words.isdisjoint(_DELIVERY_WORDS) else None
         if dm and not re.search(
             r"refus\w*\s+to\s+deliver|weapons\s+delivered\s+by|weapons\s+supplied\s+by", norm
         ):
@@ -715,10 +989,10 @@ def _events(
                             SG.supplier: suppliers,
                             SG.recipient: recipients,
                         },
-                        sdates,
+                        sdates or _perfect_tense(sent, dm, published),
                     )
                 )
-        om = _OFFENSIVE.search(norm)
+        om = _OFFENSIVE.search(norm) if not words.isdisjoint(_OFFENSIVE_WORDS) else None
         if om:
             before = [m for m in sm if m.kind == "state" and m.start < sent.start + om.start()]
             after = [
@@ -736,7 +1010,7 @@ def _events(
                         sdates,
                     )
                 )
-        cm = _SEIZE.search(norm)
+        cm = _SEIZE.search(norm) if not words.isdisjoint(_SEIZE_WORDS) else None
         if cm:
             before = [m for m in sm if m.kind == "state" and m.start < sent.start + cm.start()]
             terr = [m for m in sm if m.kind == "territory"]
@@ -757,6 +1031,7 @@ def _events(
 # ----------------------------------------------------------------------------- disclosures
 
 _CONFIRM = re.compile(r"\b(?:confirmed|announced)\s+(?:the|its|this)\s+decision\b")
+_DISCLOSURE_WORDS = frozenset({"decision", "communicated"})
 _SECRET = re.compile(
     r"\b(?:secretly|quietly|privately)[”\"’]?\s+communicated\b|\bcommunicated\s+(?:secretly|quietly|privately)\b"
 )
@@ -777,7 +1052,9 @@ def _disclosures(
         return
     rule = rules[0]
     for sent in sentences:
-        norm = _norm(sent.text)
+        if not _gate(ctx, sent, _DISCLOSURE_WORDS):
+            continue
+        norm = ctx.n(sent.start, sent.end)
         kind = (
             SG.PublicConfirmation
             if _CONFIRM.search(norm)
@@ -804,6 +1081,16 @@ def _disclosures(
 # ----------------------------------------------------------------------------- claims
 
 _SAY = re.compile(r"\b(?:said|says|told|warned|added|claimed|argued|stated|announced|called)\b")
+_SAY_WORDS = _wordset("said says told warned added claimed argued stated announced called")
+_ACCORDING = re.compile(r"according\s+to\s+(.*?)(?:,|$)")
+_OFFICIAL = re.compile(
+    r"\b(?:an?|the)\s+(?:senior\s+)?(us|american|german|british|ukrainian|russian)?\s*official\b"
+)
+_TOLD = re.compile(r"\btold\s+(?:the\s+)?")
+_SPOKE = re.compile(r"\bspoke\s+to\b|\btold\b")
+_APPOSITION = re.compile(r",[^,]*,\s*")
+_CLOSE_QUOTE = re.compile(r"[”\"]")
+_TAIL = re.compile(r"\s[-–]\s+(\S.*)$")
 
 
 def _anonymous(
@@ -844,13 +1131,14 @@ def _attribution(
     prev_speaker: URIRef | None,
 ) -> list[tuple[URIRef, list[tuple[URIRef, str | None]], bool]]:
     """Claimants and chains for a sentence: [(claimant, chain, direct_quote)]."""
-    norm = _norm(sent.text)
+    norm = ctx.n(sent.start, sent.end)
+    words = ctx.words(sent)
     base: list[tuple[URIRef, str | None]] = [(publisher, None)] if publisher is not None else []
     quote = "“" in sent.text or '"' in sent.text
-    sm = _in(ms, sent.start, sent.end)
+    sm = ctx.in_sentence(ms, sent)
     outlets = [m for m in sm if ctx.is_outlet(m.iri)]
     results = []
-    acc = re.search(r"according\s+to\s+(.*?)(?:,|$)", norm)
+    acc = _ACCORDING.search(norm) if "according" in words else None
     if acc:
         span_s = sent.start + acc.start()
         span_e = sent.start + acc.end()
@@ -870,13 +1158,11 @@ def _attribution(
             )
         if results:
             return results
-    official = re.search(
-        r"\b(?:an?|the)\s+(?:senior\s+)?(us|american|german|british|ukrainian|russian)?\s*official\b",
-        norm,
-    )
-    told = re.search(r"\btold\s+(?:the\s+)?", norm)
-    spoke = re.search(r"\bspoke\s+to\b|\btold\b", norm)
-    if official and (_SAY.search(norm) or spoke):
+    official = _OFFICIAL.search(norm) if "official" in words else None
+    told = _TOLD.search(norm) if "told" in words else None
+    spoke = _SPOKE.search(norm) if "spoke" in words or "told" in words else None
+    said_word = not words.isdisjoint(_SAY_WORDS)
+    if official and ((said_word and _SAY.search(norm)) or spoke):
         nat = official.group(1)
         speaker = _anonymous(ctx, ex, sent, nat, None, doc)
         chain = list(base)
@@ -894,28 +1180,33 @@ def _attribution(
             chain = [step for step in prior.chain if step[0] != speaker]
         chain.append((speaker, sent.text[official.start() : official.end()]))
         return [(speaker, chain, quote)]
-    said = told or _SAY.search(norm)
+    said = told or (_SAY.search(norm) if said_word else None)
     if said:
         verb = said.start()
         subj = [
             m
             for m in sm
-            if m.kind in ("person", "group", "organisation", "state") and not ctx.is_outlet(m.iri)
+            if m.kind in ("person", "group", "organisation", "state")
+            and not ctx.is_outlet(m.iri)
+            # a demonym ("welcomed the American decision and said") is nobody's voice
+            and m.form_type != "adjective"
         ]
         # the speaker: the nearest actor before the verb, else (in "“...,” X said") after it
         before = [m for m in subj if m.start < sent.start + verb]
-        after = [m for m in subj if m.start > sent.start + verb]
         said_by: Mention | None = None
         if before and (
-            not quote or not re.search(r"[”\"]", sent.text[before[-1].end - sent.start : verb])
+            not quote or not _CLOSE_QUOTE.search(sent.text[before[-1].end - sent.start : verb])
         ):
             said_by = before[-1]
         elif quote:
             close = max(sent.text.rfind("”"), sent.text.rfind('"'))
             cands = [m for m in subj if m.start > sent.start + close]
             said_by = cands[0] if cands else None
-        if said_by is None and after and not quote:
-            said_by = None
+        if said_by is not None and said_by.kind == "organisation":
+            # "Medvedev, the deputy head of Russia's Security Council, warned": the person
+            person = [m for m in before if m.kind == "person" and m.end <= said_by.start]
+            if person and _APPOSITION.fullmatch(ctx.text[person[-1].end : sent.start + verb]):
+                said_by = person[-1]
         if said_by is not None:
             chain = list(base)
             if told:
@@ -927,8 +1218,8 @@ def _attribution(
     if quote and prev_speaker is not None and sent.text.lstrip().startswith(("“", '"')):
         return [(prev_speaker, base + [(prev_speaker, None)], True)]
     # headline-style "– Politico" at the end of the first line
-    tail = re.search(r"\s[-–]\s+(\S.*)$", sent.text)
-    if sent.index == 0 and tail:
+    tail = _TAIL.search(sent.text) if sent.index == 0 else None
+    if tail:
         tail_outlet = next((m for m in outlets if m.start >= sent.start + tail.start()), None)
         if tail_outlet is not None:
             return [(tail_outlet.iri, base + [(tail_outlet.iri, tail.group(0).strip())], False)]
@@ -938,6 +1229,9 @@ def _attribution(
 
 
 # ----------------------------------------------------------------------------- driver
+
+
+_DAY_OR_WEEK = re.compile(r"day|week", re.IGNORECASE)
 
 
 def code_relations(
@@ -951,13 +1245,19 @@ def code_relations(
     published: dt.date | None = None,
 ) -> Extraction:
     ctx = _Ctx(gazetteer, text)
-    ms = sorted(mentions, key=lambda m: m.start)
+    ms = MentionList(mentions)
     ex = Extraction()
     raw_rules: list[Rule] = []
     for sent in sentences:
+        rules = _gate(ctx, sent, _RULE_WORDS, _RULE_PARTS)
+        stances = _gate(ctx, sent, _STANCE_WORDS, _STANCE_PARTS)
+        if not (rules or stances):
+            continue
         for cs, ce in _clauses(sent):
-            _rule_in_clause(ctx, ms, sent, cs, ce, dates, raw_rules)
-            _stances_in_clause(ctx, ms, sent, cs, ce, ex.stances)
+            if rules:
+                _rule_in_clause(ctx, ms, sent, cs, ce, dates, raw_rules)
+            if stances:
+                _stances_in_clause(ctx, ms, sent, cs, ce, ex.stances)
     ex.rules = _merge_rules(ctx, raw_rules)
     # stances: one per holder and kind
     seen: dict[tuple, StanceX] = {}
@@ -978,7 +1278,7 @@ def code_relations(
         unique.setdefault((frozenset(rift.side_a), frozenset(rift.side_b)), rift)
     ex.rifts = list(unique.values())
     rule_sentences = {r.sentence for r in raw_rules}
-    _events(ctx, ms, sentences, dates, ex, rule_sentences)
+    _events(ctx, ms, sentences, dates, ex, rule_sentences, published)
     # claims: one per sentence (and per cited source) that asserts something
     by_sentence: dict[int, list[object]] = {}
     for r in raw_rules:
@@ -1009,18 +1309,14 @@ def code_relations(
         if not things:
             continue
         claim_date = next(
-            (
-                d
-                for d in dates
-                if sent.start <= d.start < sent.end and re.search(r"day|week", d.text, re.I)
-            ),
+            (d for d in dates if sent.start <= d.start < sent.end and _DAY_OR_WEEK.search(d.text)),
             None,
         )
         hedge = next(
             (
                 h
                 for h in ("reportedly", "publicly at least", "if confirmed")
-                if h in _norm(sent.text)
+                if h in ctx.n(sent.start, sent.end)
             ),
             None,
         )

@@ -45,6 +45,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _last_word(line: str, begin: int, end: int) -> str:
+    """The run of ASCII letters and dots ending at ``end`` (not before ``begin``): what
+    ``re.search(r"([A-Za-z.]+)$", line[begin:end])`` finds, without rescanning the line."""
+    i = end
+    while i > begin and line[i - 1] in _WORD_CHARS:
+        i -= 1
+    return line[i:end]
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Lines are paragraphs; inside a line, split after sentence-final punctuation."""
     sentences: list[Sentence] = []
@@ -52,8 +64,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for paragraph, line in enumerate(text.split("\n")):
         begin = 0
         for match in _BOUNDARY.finditer(line):
-            word = re.search(r"([A-Za-z.]+)$", line[begin : match.start()])
-            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+            if _last_word(line, begin, match.start()).lower().rstrip(".") in _ABBREVIATIONS:
                 continue
             s, e = _trim(text, offset + begin, offset + match.end())
             if e > s:
