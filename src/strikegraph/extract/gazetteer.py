@@ -118,11 +118,18 @@ class Gazetteer:
         return entity.label if entity else str(iri).rsplit("/", 1)[-1]
 
 
+_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]+$')
+
+
 def _expand(curie: str, prefixes: dict[str, str], where: str) -> URIRef:
+    """A lexicon CURIE as an IRI; a bad one stops the load (rdflib would only log it)."""
     prefix, sep, local = curie.partition(":")
     if not sep or prefix not in prefixes:
         raise DataError(f"{where}: unknown prefix in {curie!r}")
-    return URIRef(prefixes[prefix] + local)
+    iri = prefixes[prefix] + local
+    if not _IRI.match(iri):
+        raise DataError(f"{where}: {curie!r} does not expand to a valid IRI: {iri!r}")
+    return URIRef(iri)
 
 
 def _context_items(context: Any) -> tuple[tuple[str, Any], ...]:
