@@ -31,6 +31,7 @@ def test_unknown_name_is_flagged_for_review(tmp_path: Path) -> None:
     person = URIRef(ID + "person/hans-mustermann")
     assert (person, RDF.type, SG.Person) in graph
     assert (person, SKOS.editorialNote, Literal(REVIEW_NOTE)) in graph
+    assert (person, SG.reviewStatus, SG.NeedsReview) in graph
     assert any(graph.subjects(SG.claimant, person))
     with open_store(tmp_path / "store") as store:
         report = ingest([doc], store, IngestOptions(publisher="Example News", date="2024-06-01"))[0]

@@ -450,6 +450,7 @@ class _Writer:
             self.add(m.iri, RDF.type, SG.Person)
             self.add(m.iri, RDFS.label, str_literal(m.text, "en"))
             self.add(m.iri, SKOS.editorialNote, str_literal(REVIEW_NOTE))
+            self.add(m.iri, SG.reviewStatus, SG.NeedsReview)
         for d in self.r.dates:  # every resolved date expression of the document
             self.interval(d)
         by_sentence: dict[int, list[ClaimX]] = {}
