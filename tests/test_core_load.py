@@ -9,7 +9,7 @@ from rdflib import BNode, Literal
 from rdflib.namespace import OWL, RDFS
 
 from strikegraph import resources
-from strikegraph.errors import DataError
+from strikegraph.errors import DataError, NetworkAccessError
 from strikegraph.load import load_file, load_project
 from strikegraph.namespaces import ONTOLOGY_GRAPH, SG, SGG, SKOS
 from strikegraph.rdfterms import iter_quads
@@ -126,18 +126,31 @@ def test_load_file_by_suffix(tmp_path: Path, suffix: str, content: str, quads: i
 
 
 def test_load_file_refuses_network_and_unknown_types(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="not URLs"):
+    with pytest.raises(NetworkAccessError, match="URLs are never fetched"):
         load_file("https://example.org/data.ttl")
     remote = tmp_path / "remote.jsonld"
     remote.write_text('{"@context": "https://schema.org/", "@id": "http://e.org/a", "name": "x"}')
-    with pytest.raises(DataError, match="remote.jsonld"):
-        load_file(remote)  # pyoxigraph has no document loader: the context is never fetched
-    odd = tmp_path / "data.rdf"
+    with pytest.raises(NetworkAccessError, match="remote.jsonld: the JSON-LD @context"):
+        load_file(remote)
+    odd = tmp_path / "data.rdfs"
     odd.write_text("<rdf:RDF/>")
     with pytest.raises(DataError, match="unknown RDF file type"):
         load_file(odd)
     with pytest.raises(DataError, match="no such file"):
         load_file(tmp_path / "missing.ttl")
+
+
+def test_load_rdfxml(tmp_path: Path) -> None:
+    path = tmp_path / "data.rdf"
+    path.write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:ex="http://e.org/"><rdf:Description rdf:about="http://e.org/a">'
+        "<ex:p>x</ex:p></rdf:Description></rdf:RDF>"
+    )
+    assert len(list(iter_quads(load_file(path)))) == 1
+    path.write_text("<rdf:RDF")
+    with pytest.raises(DataError, match="data.rdf"):
+        load_file(path)
 
 
 def test_owl_terms_survive(core_tree: Path) -> None:

@@ -2,10 +2,18 @@
 
 The text is stored verbatim in ``sg:text`` because evidence annotations point into it by
 code-point offsets: any stripping or normalisation would silently break every selector.
+
+What counts as a readable document (:func:`read_text`): at most :data:`MAX_DOCUMENT_BYTES`
+(5 MiB) on disk, UTF-8, or UTF-16/UTF-32 *with* a byte-order mark (the mark stays in the text
+as U+FEFF, verbatim), no NUL characters, not empty. Anything else is refused with one line
+that says why (for text in another encoding, such as Windows-1251, the offset of the first
+byte that is not UTF-8): we never guess an encoding, because a wrong guess silently corrupts
+the text the evidence offsets point into.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -21,6 +29,7 @@ from strikegraph.errors import DataError
 from strikegraph.namespaces import DCTERMS, SCHEMA, SG, SGG, SGID
 
 __all__ = [
+    "MAX_DOCUMENT_BYTES",
     "META_KEYS",
     "SourceDocument",
     "build_document",
@@ -52,6 +61,18 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _ABSOLUTE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]+$')
 _CERTAINTY = {"exact": SG.ExactDate, "approximate": SG.ApproximateDate}
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+"""Largest document file read (a news article is tens of kB; this leaves room for reports)."""
+
+# Longest BOM first: the UTF-32-LE mark starts with the UTF-16-LE one. The explicit-endian
+# codecs keep the mark as U+FEFF, as UTF-8 decoding does: the text is kept verbatim.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 Triple = tuple[Node, Node, Node]
 
@@ -103,16 +124,44 @@ def document_files(folder: Path) -> list[Path]:
     return texts
 
 
+def _decode(raw: bytes, path: Path) -> str:
+    codec = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if codec is None:
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            raise DataError(
+                f"{path}: binary data (a NUL byte at offset {nul}), not a text document "
+                "(UTF-16 text needs a byte-order mark)"
+            )
+        codec = "utf-8"
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        if codec != "utf-8":
+            name = codec.upper()
+            raise DataError(f"{path}: not valid {name} (byte offset {exc.start})") from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}:{line}: not valid UTF-8 (byte offset {exc.start}); another encoding? "
+            "convert the file to UTF-8 (e.g. iconv -f WINDOWS-1251 -t UTF-8)"
+        ) from exc
+    if "\x00" in text:
+        raise DataError(f"{path}: the text contains NUL characters, not a text document")
+    return text
+
+
 def _read_text(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DataError(
+                f"{path}: {size / 1024 / 1024:.1f} MiB is more than a document may have "
+                f"({MAX_DOCUMENT_BYTES // 1024 // 1024} MiB); split it into several documents"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"{path}:{line}: not valid UTF-8 (byte offset {exc.start})") from exc
+    text = _decode(raw, path)
     if not text:
         raise DataError(f"{path}: the document text is empty")
     return text
@@ -227,7 +276,7 @@ def read_meta(path: Path) -> dict[str, Any]:
 
 
 def read_text(path: Path) -> str:
-    """Read a document text as UTF-8 (``DataError`` if unreadable, undecodable or empty)."""
+    """Read a document text (``DataError`` if too big, binary, not UTF-8/16/32, or empty)."""
     return _read_text(path)
 
 

@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from strikegraph.errors import QueryError
 from strikegraph.namespaces import PREFIXES, bind_namespaces
+from strikegraph.netguard import guard_query
 from strikegraph.rdfterms import dataset_from_quads, from_ox, iter_quads, ox_store_of
 from strikegraph.results import QueryResult
 from strikegraph.sparqltext import one_line, query_form
@@ -39,6 +40,7 @@ def execute_oxigraph(
     store: ox.Store, sparql: str, graphs: Sequence[URIRef] | None = None
 ) -> QueryResult:
     """Run a query on a pyoxigraph store (only on ``graphs``, if given); materialise it."""
+    guard_query(sparql)
     form = query_form(sparql)
     try:
         result = store.query(sparql, prefixes=PREFIXES, **_ox_dataset(graphs))
@@ -78,6 +80,7 @@ def execute_dataset(
     dataset: Dataset, sparql: str, graphs: Sequence[URIRef] | None = None
 ) -> QueryResult:
     """Run a query on an rdflib Dataset (Oxigraph-backed datasets go to Oxigraph directly)."""
+    guard_query(sparql)
     inner = ox_store_of(dataset)
     if inner is not None:
         return execute_oxigraph(inner, sparql, graphs)

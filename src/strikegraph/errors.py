@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataError",
+    "NetworkAccessError",
     "ParameterError",
     "QueryError",
     "StoreError",
@@ -28,6 +29,14 @@ class StrikegraphError(Exception):
 
 class DataError(StrikegraphError):
     """A data file cannot be read or parsed; the message names the file (and line)."""
+
+
+class NetworkAccessError(StrikegraphError):
+    """Something asked strikegraph to reach the network and the policy forbids it.
+
+    See :mod:`strikegraph.netguard`: SERVICE, remote JSON-LD contexts, URLs given as files,
+    XML external entities and SPARQL ``LOAD`` are refused unless network access is allowed.
+    """
 
 
 class QueryError(StrikegraphError):

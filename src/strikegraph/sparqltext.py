@@ -19,7 +19,16 @@ from rdflib.term import Node, Variable
 from strikegraph.errors import QueryError
 from strikegraph.rdfterms import sparql_term
 
-__all__ = ["Token", "inject_values", "one_line", "query_form", "tokens", "variables"]
+__all__ = [
+    "Token",
+    "inject_values",
+    "keywords",
+    "one_line",
+    "query_form",
+    "tokens",
+    "unescape_codepoints",
+    "variables",
+]
 
 _TOKEN = re.compile(
     r"""
@@ -38,6 +47,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,27 @@ def tokens(text: str) -> Iterator[Token]:
         if kind not in ("ws", "comment"):
             yield Token(kind, match.group(), match.start(), match.end())
         position = match.end()
+
+
+def unescape_codepoints(text: str) -> str:
+    """Replace ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes, as SPARQL allows anywhere in a query.
+
+    rdflib expands them before parsing, so ``\\u0053ERVICE`` *is* the keyword SERVICE for
+    rdflib: a check that looks for keywords must look at the unescaped text.
+    """
+    if "\\" not in text:
+        return text
+
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
+
+    return _CODEPOINT.sub(expand, text)
+
+
+def keywords(text: str) -> set[str]:
+    """The upper-cased bare words of a query (keywords, not strings, IRIs or comments)."""
+    return {t.text.upper() for t in tokens(unescape_codepoints(text)) if t.kind == "word"}
 
 
 def variables(text: str) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from strikegraph.sparqltext import tokens
+from strikegraph.netguard import mentions_keyword
 
 __all__ = [
     "ProtocolError",
@@ -214,8 +214,12 @@ def wants_html(accept: str | None) -> bool:
 
 
 def mentions_service(sparql: str) -> bool:
-    """Whether the SERVICE keyword occurs as a token (outside strings, IRIs and comments)."""
-    return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokens(sparql))
+    """Whether the SERVICE keyword occurs as a token (outside strings, IRIs and comments).
+
+    Conservative (see :func:`strikegraph.netguard.mentions_keyword`): ``1SERVICE``,
+    ``]SERVICE`` and ``\\u0053ERVICE`` count, because Oxigraph or rdflib read them as SERVICE.
+    """
+    return mentions_keyword(sparql, "SERVICE")
 
 
 def service_iris(sparql: str) -> list[str | None]:
