@@ -175,7 +175,9 @@ def main() -> int:
     for sample in report["error_samples"]:
         print("  error:", sample)
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        from strikegraph.atomicio import write_text
+
+        write_text(args.json, json.dumps(report, indent=2) + "\n")
     return 1 if report["errors"] else 0
 
 

@@ -12,6 +12,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 import strikegraph
+import strikegraph.store as store_module
 from strikegraph.errors import StoreError, StoreLockedError
 from strikegraph.load import load_project
 from strikegraph.namespaces import SGG, SGID
@@ -86,6 +87,8 @@ def test_replace_all_failed_swap_rolls_back(
     with open_store(store_path) as store:
         store.replace_all(_quads("old"))
         before = store.dump_nquads()
+        # the two-rename fallback (file systems without renameat2 RENAME_EXCHANGE)
+        monkeypatch.setattr(store_module, "_exchange", lambda first, second: False)
         real_rename = os.rename
         calls: list[object] = []
 
@@ -103,6 +106,31 @@ def test_replace_all_failed_swap_rolls_back(
     assert _leftovers(store_path) == []
 
 
+def test_failed_exchange_keeps_old_store(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with open_store(store_path) as store:
+        store.replace_all(_quads("old"))
+        before = store.dump_nquads()
+
+        def broken(first: Path, second: Path) -> bool:
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(store_module, "_exchange", broken)
+        with pytest.raises(StoreError, match="cannot swap"):
+            store.replace_all(_quads("new"))
+        assert store.dump_nquads() == before
+    assert _leftovers(store_path) == []
+
+
+def test_swap_is_one_exchange_when_the_kernel_offers_it(store_path: Path) -> None:
+    """With renameat2 the store path never disappears, so a reader never sees it missing."""
+    probe = store_path.parent / "probe"
+    (probe / "a").mkdir(parents=True)
+    (probe / "b").mkdir()
+    (probe / "a" / "marker").touch()
+    assert store_module._exchange(probe / "a", probe / "b")  # Linux >= 3.15, ext4/tmpfs/xfs
+    assert (probe / "b" / "marker").exists() and not (probe / "a" / "marker").exists()
+
+
 def test_crash_between_renames_is_recovered(store_path: Path) -> None:
     with open_store(store_path) as store:
         store.replace_all(_quads("old"))
@@ -111,6 +139,18 @@ def test_crash_between_renames_is_recovered(store_path: Path) -> None:
     os.rename(store_path, store_path.with_name(".store.old-123-abc"))
     (store_path.with_name(".store.new-123-abc")).mkdir()
     with open_store(store_path) as store:
+        assert store.dump_nquads() == before
+    assert _leftovers(store_path) == []
+
+
+def test_reader_after_crash_between_renames_sees_the_old_store(store_path: Path) -> None:
+    """`query`/`validate`/`serve` open read-only: they too must find the store after a crash."""
+    with open_store(store_path) as store:
+        store.replace_all(_quads("old"))
+        before = store.dump_nquads()
+    os.rename(store_path, store_path.with_name(".store.old-123-abc"))
+    (store_path.with_name(".store.new-123-abc")).mkdir()
+    with open_store(store_path, read_only=True) as store:
         assert store.dump_nquads() == before
     assert _leftovers(store_path) == []
 

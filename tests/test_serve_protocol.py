@@ -22,8 +22,8 @@ from strikegraph.store import open_store
 
 SG = "https://w3id.org/strikegraph/ontology#"
 STATES = f"SELECT ?s ?l WHERE {{ ?s a <{SG}State> ; rdfs:label ?l }} ORDER BY ?s"
-RUNAWAY = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SRX = "{http://www.w3.org/2005/sparql-results#}"
+SPARQL_UPDATE = "application/sparql-update"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(store: Path) -> Iterator[str]:
-    with running_server(str(store), "--workers", "2", "--timeout", "3", "--max-rows", "200") as url:
+    # a generous time limit: under a loaded machine a resource page (five queries) can take
+    # seconds; the time limit itself is tested in test_hostile_queries.py with its own server
+    with running_server(
+        str(store), "--workers", "2", "--timeout", "30", "--max-rows", "200"
+    ) as url:
         yield url
 
 
@@ -267,15 +271,6 @@ def test_bad_requests_get_the_right_4xx(
     assert text in r.text
 
 
-def test_runaway_query_is_stopped_and_the_server_keeps_answering(client: httpx.Client) -> None:
-    r = client.get("/sparql", params={"query": RUNAWAY})
-    assert r.status_code == 503
-    assert "longer than 3 s" in r.text
-    r = client.get("/sparql", params={"query": STATES})
-    assert r.status_code == 200
-    assert client.get("/health").json()["killed"] >= 1
-
-
 def test_result_cap_truncates_and_says_so(client: httpx.Client) -> None:
     r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert r.status_code == 200
@@ -370,6 +365,19 @@ def test_update_needs_the_token(update_server: str) -> None:
             "/sparql", data={"update": "INSERT DATA {"}, headers={"Authorization": "Bearer s3cret"}
         )
         assert r.status_code == 400
+        # only the token holder may send an update-sized body: without it the query limit
+        # (100 kB) applies, before the body is read
+        big = 'INSERT DATA { GRAPH <urn:test:g> { <urn:test:a> <urn:test:big> "%s" } }' % (
+            "x" * 200_000
+        )
+        r = c.post("/sparql", content=big.encode(), headers={"Content-Type": SPARQL_UPDATE})
+        assert r.status_code == 413
+        r = c.post(
+            "/sparql",
+            content=big.encode(),
+            headers={"Content-Type": SPARQL_UPDATE, "Authorization": "Bearer s3cret"},
+        )
+        assert r.status_code == 204, r.text
         sd = c.get("/sparql", headers={"Accept": "text/turtle"}).text
         assert "SPARQL11Update" in sd
     assert Literal("c")  # keep the import honest

@@ -102,9 +102,7 @@ def build(
     try:
         dataset = load_project(data_root)
         _carry_over_ingested(target, dataset)
-        report = (
-            validate_dataset(dataset, data_root=data_root, engine=engine) if validate else None
-        )
+        report = validate_dataset(dataset, data_root=data_root, engine=engine) if validate else None
         if report is not None and not report.conforms:
             raise ValidationFailed(report)
         target.replace_all(dataset)

@@ -1,18 +1,26 @@
 """The embedded Oxigraph store: open, query, replace atomically, lock writers.
 
 A build never edits the live store: it writes a complete new store in a sibling directory
-and swaps the two with renames, so a crash or an error leaves the previous store intact.
-Writers hold an ``fcntl.flock`` on ``<store>.lock`` so two builds cannot interleave.
+and swaps the two (one atomic ``renameat2(RENAME_EXCHANGE)`` where the kernel and file
+system offer it, else two renames that the next open finishes or undoes), so a crash or an
+error leaves the previous store intact. Ingest replaces a document's graphs in one Oxigraph
+transaction. Writers hold an ``fcntl.flock`` on ``<store>.lock`` so two writers cannot
+interleave; the kernel drops the lock when its holder dies, even by SIGKILL, so a crashed
+writer never blocks the next one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import fcntl
 import gc
 import os
 import shutil
+import signal
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -31,9 +39,19 @@ from strikegraph.rdfterms import Quad, iter_quads, sparql_term, to_ox_quad
 from strikegraph.results import QueryResult
 from strikegraph.sparqltext import inject_values, one_line
 
-__all__ = ["STORE_ENV", "Store", "default_store_path", "open_store", "remote_choice"]
+__all__ = [
+    "CRASH_ENV",
+    "LOCK_WAIT_ENV",
+    "STORE_ENV",
+    "Store",
+    "default_store_path",
+    "open_store",
+    "remote_choice",
+]
 
 STORE_ENV = "STRIKEGRAPH_STORE"
+LOCK_WAIT_ENV = "STRIKEGRAPH_LOCK_WAIT"  # seconds a writer waits for the lock (default 0)
+CRASH_ENV = "STRIKEGRAPH_TEST_CRASH_AT"  # test hook, see crash_point()
 _ROCKSDB_MARKERS = ("CURRENT", "IDENTITY")
 
 Triple = tuple[Node, Node, Node]
@@ -66,23 +84,111 @@ def _remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-class _WriterLock:
-    """An exclusive, non-blocking ``flock`` on ``<store>.lock`` that records the holder's pid."""
+_CRASH_COUNTS: dict[str, int] = {}
 
-    def __init__(self, store_path: Path) -> None:
+
+def crash_point(name: str) -> None:
+    """Test hook: SIGKILL this process at the named point of a write.
+
+    ``$STRIKEGRAPH_TEST_CRASH_AT`` = ``NAME`` or ``NAME:N`` (the N-th time the point is
+    reached) makes a write die exactly there, so tests/test_crash_safety.py can prove that a
+    writer killed at that moment leaves a consistent store. Points: ``build-written`` (new
+    store complete, not yet swapped in), ``build-swapped`` (swapped in, old copy not yet
+    removed), ``replace-graphs`` (before an ingest transaction). Unset: does nothing.
+    """
+    wanted = os.environ.get(CRASH_ENV)
+    if not wanted:
+        return
+    target, _, nth = wanted.partition(":")
+    if target != name:
+        return
+    _CRASH_COUNTS[name] = _CRASH_COUNTS.get(name, 0) + 1
+    if _CRASH_COUNTS[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the C library, kernel or file system cannot do it; the caller then
+    falls back to two renames (and :meth:`Store._recover` mends a crash between them).
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(first))
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_ENV, "0") or 0))
+    except ValueError:
+        return 0.0
+
+
+class _WriterLock:
+    """An exclusive ``flock`` on ``<store>.lock`` that records the holder's pid.
+
+    ``flock`` belongs to the open file, so the kernel releases it when the holder exits in
+    any way (SIGKILL included): a stale pid in the file never blocks anyone. A second writer
+    waits up to ``wait`` seconds (default ``$STRIKEGRAPH_LOCK_WAIT``, else 0), then fails.
+    """
+
+    def __init__(self, store_path: Path, wait: float | None = None) -> None:
         self.path = store_path.with_name(store_path.name + ".lock")
+        self.wait = _lock_wait() if wait is None else wait
         self._handle: IO[str] | None = None
 
-    def acquire(self) -> None:
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free right now (no waiting)."""
+        try:
+            self.acquire(wait=0.0)
+        except StoreLockedError:
+            return False
+        return True
+
+    def acquire(self, wait: float | None = None) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
-            raise StoreLockedError(f"store is locked by another writer (pid {holder})") from exc
+        patience = self.wait if wait is None else wait
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if time.monotonic() < deadline:
+                    time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+                    continue
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                handle.close()
+                waited = f"; waited {patience:g} s" if patience else ""
+                raise StoreLockedError(
+                    f"store is locked by another writer (pid {holder}){waited}; "
+                    f"try again when it has finished (or set ${LOCK_WAIT_ENV} to wait)"
+                ) from exc
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
@@ -129,8 +235,9 @@ class Store:
 
     # -- opening and closing ---------------------------------------------------------------
 
-    @staticmethod
-    def _open_read_only(path: Path) -> ox.Store:
+    def _open_read_only(self, path: Path) -> ox.Store:
+        if not path.exists() and self._siblings("old"):
+            self._mend_for_reader(path)
         if not path.is_dir() or not _looks_like_store(path):
             raise StoreError(f"no store at {path}: run `strikegraph build` first")
         try:
@@ -141,6 +248,21 @@ class Store:
     def _siblings(self, tag: str) -> list[Path]:
         assert self.path is not None
         return sorted(self.path.parent.glob(f".{self.path.name}.{tag}-*"))
+
+    def _mend_for_reader(self, path: Path) -> None:
+        """A writer died between the two renames of a swap: put the store back before reading.
+
+        Only with the writer lock (a live writer is mid-swap otherwise: wait for it briefly).
+        """
+        lock = _WriterLock(path, wait=5.0)
+        try:
+            lock.acquire()
+        except StoreLockedError:
+            return
+        try:
+            self._recover()
+        finally:
+            lock.release()
 
     def _recover(self) -> None:
         """Finish or undo a swap interrupted by a crash (we hold the writer lock)."""
@@ -257,6 +379,12 @@ class Store:
         """Number of quads in the store."""
         return len(self._inner()) if self.exists() else 0
 
+    def is_empty(self) -> bool:
+        """Whether the store holds no quad (one index lookup, unlike :meth:`triple_count`)."""
+        if not self.exists():
+            return True
+        return next(iter(self._inner().quads_for_pattern(None, None, None, None)), None) is None
+
     def graph_triple_counts(self) -> dict[str, int]:
         """Number of triples in each named graph (and ``""`` for the default graph, if used)."""
         if not self.exists():
@@ -370,17 +498,22 @@ class Store:
             if isinstance(exc, (OSError, ValueError, TypeError, SyntaxError)):
                 raise StoreError(f"cannot write the new store: {one_line(exc)}") from exc
             raise
+        crash_point("build-written")
         self._drop_handles()
         had_old = path.exists()
         try:
-            if had_old:
-                os.rename(path, old_dir)
-            os.rename(new_dir, path)
+            if had_old and _exchange(new_dir, path):
+                old_dir = new_dir  # the previous store now lives there
+            else:
+                if had_old:
+                    os.rename(path, old_dir)
+                os.rename(new_dir, path)
         except OSError as exc:
             if had_old and not path.exists() and old_dir.exists():
                 os.rename(old_dir, path)
             _remove_tree(new_dir)
             raise StoreError(f"cannot swap in the new store: {one_line(exc)}") from exc
+        crash_point("build-swapped")
         _remove_tree(old_dir)
         return count
 
@@ -408,6 +541,7 @@ class Store:
             raise StoreError(f"cannot write graphs: {one_line(exc)}") from exc
         if inserts:
             parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        crash_point("replace-graphs")
         try:
             self._inner().update(" ;\n".join(parts))
         except (SyntaxError, OSError, ValueError) as exc:
@@ -444,7 +578,8 @@ def open_built_store(path: str | os.PathLike[str] | None = None) -> Store:
     lives here rather than in each command module.
     """
     store = open_store(path, read_only=True)
-    if store.triple_count() == 0:
+    empty = store.is_empty() if isinstance(store, Store) else store.triple_count() == 0
+    if empty:
         where = getattr(store, "url", None) or getattr(store, "path", None) or "the store"
         store.close()
         raise StoreError(f"the store at {where} is empty: run `strikegraph build` first")

@@ -31,6 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS, VANN
 from rdflib.term import Node
 
+from strikegraph import atomicio
 from strikegraph.errors import DataError
 from strikegraph.ontology.diagrams import PATTERNS, render_svg, validate_pattern
 from strikegraph.ontology.export import SGID, THING_KINDS, build_context, serialize
@@ -318,9 +319,7 @@ class DocsSummary:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomicio.write_bytes(path, data)
 
 
 def build_docs(

@@ -21,6 +21,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from strikegraph import atomicio
 from strikegraph.errors import DataError, ParameterError
 from strikegraph.namespaces import bind_namespaces
 from strikegraph.ontology.files import (
@@ -235,13 +236,9 @@ def write_output(data: bytes, output: str | os.PathLike[str] | IO[bytes] | None)
         stream.flush()
     elif isinstance(output, (str, os.PathLike)):
         path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
         try:
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            atomicio.write_bytes(path, data)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise DataError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     else:
         output.write(data)

@@ -28,6 +28,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
+from strikegraph import atomicio
 from strikegraph.errors import DataError
 from strikegraph.ontology.files import changelog_file, releases_dir
 from strikegraph.ontology.terms import read_ontology
@@ -127,9 +128,7 @@ def write_snapshot(graph: Graph, folder: Path, *, force: bool = False) -> Path:
                 f"{path}: version {document['version']} is already released with other term "
                 "signatures; bump owl:versionInfo (or pass --force to rewrite the release)"
             )
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomicio.write_text(path, text)
     return path
 
 

@@ -39,7 +39,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from strikegraph.serve import pages
-from strikegraph.serve.limits import Limits, QueryTimeout, WorkerCrashed, WorkerPool
+from strikegraph.serve.limits import (
+    Limits,
+    PoolBusy,
+    QueryTimeout,
+    WorkerCrashed,
+    WorkerPool,
+    nesting_depth,
+)
 from strikegraph.serve.protocol import (
     ProtocolError,
     negotiate,
@@ -81,7 +88,9 @@ class Endpoint:
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
-        self.pool = WorkerPool(config.store, config.limits.workers)
+        self.pool = WorkerPool(
+            config.store, config.limits.workers, max_memory_mb=config.limits.max_memory_mb
+        )
         self._writer: Any = None
         self._update_lock = asyncio.Lock()
         self._views: dict[str, str] = {}
@@ -104,7 +113,10 @@ class Endpoint:
         if self.config.data_dir:
             payload.setdefault("data_dir", self.config.data_dir)
         return await self.pool.run(
-            kind, payload, timeout=timeout if timeout is not None else self.config.limits.timeout
+            kind,
+            payload,
+            timeout=timeout if timeout is not None else self.config.limits.timeout,
+            wait=self.config.limits.wait,
         )
 
     async def view_html(self, name: str) -> str:
@@ -151,6 +163,22 @@ class Endpoint:
                 413, f"the request is larger than {self.config.limits.max_query_bytes} bytes"
             )
 
+    def _check_depth(self, text: str) -> None:
+        """Refuse deep nesting before any parser sees it (Oxigraph's would overflow its stack)."""
+        limit = self.config.limits.max_depth
+        if nesting_depth(text) > limit:
+            raise ProtocolError(400, f"the query nests deeper than {limit} levels")
+
+    def token_is_valid(self, request: Request) -> bool:
+        """Whether the request carries the update token (decides how large a body may be)."""
+        token = self.config.update_token
+        if not self.config.enable_update or token is None:
+            return False
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            given.strip().encode(), token.encode()
+        )
+
     async def run_query(
         self,
         sparql: str,
@@ -161,6 +189,7 @@ class Endpoint:
         method: str = "GET",
     ) -> Response:
         self._check_size(sparql)
+        self._check_depth(sparql)
         try:
             form = query_form(sparql)
         except Exception as exc:  # QueryError
@@ -221,6 +250,7 @@ class Endpoint:
 
     async def run_update(self, request: Request, sparql: str) -> Response:
         self._authorise(request)
+        self._check_depth(sparql)
         self._check_service(sparql)
         loop = asyncio.get_running_loop()
         async with self._update_lock:
@@ -249,20 +279,45 @@ async def _guard(coro: Any) -> Response:
         return _error(503, str(exc), {"Retry-After": "1"})
     except WorkerCrashed as exc:
         return _error(503, str(exc), {"Retry-After": "1"})
+    except PoolBusy as exc:
+        return _error(503, str(exc), {"Retry-After": "5"})
+
+
+async def _read_body(request: Request, cap: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``cap`` bytes.
+
+    A declared Content-Length over the cap is refused before a byte of the body is read;
+    a chunked body is read only up to the cap. Nothing large is ever buffered.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            size = int(declared)
+        except ValueError:
+            raise ProtocolError(400, "the Content-Length header is not a number") from None
+        if size > cap:
+            raise ProtocolError(413, f"the request is larger than {cap} bytes")
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > cap:
+            raise ProtocolError(413, f"the request is larger than {cap} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def sparql_endpoint(request: Request) -> Response:
     async def handle() -> Response:
         endpoint = _endpoint(request)
         limits = endpoint.config.limits
+        # only a client holding the update token may send an update-sized body
         cap = (
             max(limits.max_query_bytes, limits.max_update_bytes)
-            if (endpoint.config.enable_update)
+            if endpoint.token_is_valid(request)
             else limits.max_query_bytes
         )
-        body = await request.body() if request.method == "POST" else b""
-        if request.method == "POST" and len(body) > cap:
-            raise ProtocolError(413, f"the request is larger than {cap} bytes")
+        body = await _read_body(request, cap) if request.method == "POST" else b""
         parsed = parse_request(
             request.method, request.url.query, request.headers.get("content-type"), body
         )
@@ -380,7 +435,12 @@ async def view(request: Request) -> Response:
 async def health(request: Request) -> Response:
     endpoint = _endpoint(request)
     return JSONResponse(
-        {"status": "ok", "workers": endpoint.pool.size, "killed": endpoint.pool.killed}
+        {
+            "status": "ok",
+            "workers": endpoint.pool.size,
+            "killed": endpoint.pool.killed,
+            "pid": os.getpid(),  # lets a launcher tell its own server from another on the port
+        }
     )
 
 

@@ -5,6 +5,13 @@ in a worker *process*: on timeout the worker is killed (SIGKILL, which really st
 Rust code) and replaced. Workers open the store read-only, run the query, stream at most
 ``max_rows`` solutions (``max_rows + 1`` are read to know whether the result was
 truncated) and serialise the answer themselves, so the server process only moves bytes.
+
+Hostile queries are bounded on every axis: time (the worker is killed), memory (each
+worker runs under ``RLIMIT_DATA``, so a query that builds a gigantic string dies alone
+instead of starving the machine), nesting (checked before any parser sees the text:
+Oxigraph's recursive parser overflows its stack, and rdflib's raises RecursionError),
+size (bodies are refused before they are read) and waiting (a request that finds every
+worker busy for longer than the query timeout gets 503 rather than queueing forever).
 """
 
 from __future__ import annotations
@@ -19,7 +26,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-__all__ = ["Limits", "QueryTimeout", "WorkerCrashed", "WorkerPool"]
+__all__ = [
+    "Limits",
+    "PoolBusy",
+    "QueryTimeout",
+    "WorkerCrashed",
+    "WorkerPool",
+    "nesting_depth",
+]
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,15 @@ class Limits:
     max_query_bytes: int = 100_000  # size of the query text
     max_update_bytes: int = 64_000_000  # size of an (authenticated) update request
     workers: int = 4  # worker processes
+    max_depth: int = 100  # nesting of { } ( ) [ ] in the query text
+    max_memory_mb: int = 2048  # data segment of a worker process (0: no limit)
+    max_wait: float | None = None  # seconds a request may wait for a worker (None: 2 x timeout)
+
+    @property
+    def wait(self) -> float:
+        """How long a request may wait for a free worker before it gets 503."""
+        return self.max_wait if self.max_wait is not None else 2 * self.timeout
+
     allow_service: bool = False  # SERVICE is refused unless this is set ...
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)  # ... and the IRI listed
 
@@ -43,10 +66,54 @@ class WorkerCrashed(Exception):
     """The worker died while running the task."""
 
 
-def _worker_main(conn: Connection, store_spec: str) -> None:  # pragma: no cover - subprocess
+class PoolBusy(Exception):
+    """Every worker stayed busy for longer than the request may wait."""
+
+
+_OPEN = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
+
+
+def nesting_depth(sparql: str) -> int:
+    """The deepest nesting of ``{ } ( ) [ ]`` outside strings, IRIs and comments."""
+    from strikegraph.sparqltext import tokens
+
+    depth = deepest = 0
+    for token in tokens(sparql):
+        if token.kind in ("string", "iri", "var"):
+            continue
+        for char in token.text:  # "[" and "]" may come glued to a word token
+            step = _OPEN.get(char)
+            if step is not None:
+                depth = max(0, depth + step)
+                deepest = max(deepest, depth)
+    return deepest
+
+
+def _limit_memory(megabytes: int) -> None:  # pragma: no cover - subprocess
+    """Cap the worker's data segment (heap and private mappings) at ``megabytes``.
+
+    An allocation beyond it fails: Rust aborts the worker, Python raises MemoryError;
+    either way only this worker dies and the pool replaces it.
+    """
+    if megabytes <= 0:
+        return
+    import resource
+
+    cap = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+
+
+def _worker_main(
+    conn: Connection, store_spec: str, max_memory_mb: int = 0
+) -> None:  # pragma: no cover - subprocess
     from strikegraph.serve import tasks
 
     context = tasks.WorkerContext(store_spec)
+    _limit_memory(max_memory_mb)
     while True:
         try:
             message = conn.recv()
@@ -66,11 +133,42 @@ def _worker_main(conn: Connection, store_spec: str) -> None:  # pragma: no cover
     context.close()
 
 
+# Modules every worker needs, imported once by the fork server: a worker replacing a killed
+# one then starts in tens of milliseconds instead of seconds (with "spawn" every worker
+# imports rdflib, networkx and the views anew), so a runaway query costs its pool little.
+_PRELOAD = [
+    "__main__",
+    "strikegraph.serve.tasks",
+    "strikegraph.queries",
+    "strikegraph.views",
+    "strikegraph.views.draw",
+    "rdflib.plugins.serializers.turtle",
+    "rdflib.plugins.serializers.jsonld",
+]
+
+
+def _context() -> Any:
+    """A "forkserver" context with the heavy imports preloaded (else "spawn").
+
+    Not "fork": the server process has threads (an event loop, executors), and forking a
+    threaded process can copy a held lock into the child. The fork server is a fresh,
+    single-threaded interpreter.
+    """
+    try:
+        ctx = mp.get_context("forkserver")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return mp.get_context("spawn")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
+
+
 class _Worker:
-    def __init__(self, ctx: Any, store_spec: str) -> None:
+    def __init__(self, ctx: Any, store_spec: str, max_memory_mb: int = 0) -> None:
         parent, child = ctx.Pipe()
         self.conn: Connection = parent
-        self.process = ctx.Process(target=_worker_main, args=(child, store_spec), daemon=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, store_spec, max_memory_mb), daemon=True
+        )
         self.process.start()
         child.close()
 
@@ -95,10 +193,11 @@ class _Worker:
 class WorkerPool:
     """A fixed number of worker processes, each serving one task at a time."""
 
-    def __init__(self, store_spec: str, size: int = 4) -> None:
+    def __init__(self, store_spec: str, size: int = 4, max_memory_mb: int = 0) -> None:
         self.store_spec = store_spec
         self.size = max(1, size)
-        self._ctx = mp.get_context("spawn")
+        self.max_memory_mb = max_memory_mb
+        self._ctx = _context()
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -106,7 +205,7 @@ class WorkerPool:
         self._respawning: set[asyncio.Task[None]] = set()
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx, self.store_spec)
+        worker = _Worker(self._ctx, self.store_spec, self.max_memory_mb)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -149,10 +248,23 @@ class WorkerPool:
 
         await asyncio.get_running_loop().run_in_executor(None, stop_all)
 
-    async def run(self, kind: str, payload: dict[str, Any], *, timeout: float) -> Any:
-        """Run a task in a worker; raise QueryTimeout (worker killed) or the task's error."""
+    async def run(
+        self, kind: str, payload: dict[str, Any], *, timeout: float, wait: float | None = None
+    ) -> Any:
+        """Run a task in a worker; raise QueryTimeout (worker killed) or the task's error.
+
+        Waits at most ``wait`` seconds (default: ``timeout``) for a free worker, then raises
+        PoolBusy: with every worker held by slow queries, a request is refused in bounded
+        time instead of queueing without end.
+        """
         assert self._idle is not None, "start() the pool first"
-        worker = await self._idle.get()
+        patience = timeout if wait is None else wait
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), patience)
+        except TimeoutError as exc:
+            raise PoolBusy(
+                f"all {self.size} query workers stayed busy for {patience:g} s; try again later"
+            ) from exc
         loop = asyncio.get_running_loop()
         replace = False
         try:

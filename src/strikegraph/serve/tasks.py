@@ -147,7 +147,12 @@ def _run(ctx: WorkerContext, sparql: str, payload: dict[str, Any]) -> tuple[Quer
             list(payload.get("default_graphs") or []),
             list(payload.get("named_graphs") or []),
         )
-    result = ctx.store.query(sparql)
+    graphs = payload.get("graphs")
+    result = (
+        ctx.store.query(sparql, graphs=[URIRef(g) for g in graphs])  # type: ignore[call-arg]
+        if graphs is not None
+        else ctx.store.query(sparql)
+    )
     truncated = False
     if result.kind == "SELECT" and len(result.rows) > max_rows:
         result.rows = result.rows[:max_rows]
@@ -239,7 +244,7 @@ def _sparql_task(ctx: WorkerContext, sparql: str, payload: dict[str, Any]) -> di
 
 
 def _named_task(ctx: WorkerContext, payload: dict[str, Any]) -> dict[str, Any]:
-    from strikegraph.queries import bind_parameters, get_query
+    from strikegraph.queries import as_of_day, bind_parameters, get_query, visible_graphs
     from strikegraph.sparqltext import inject_values
 
     name = str(payload["name"])
@@ -249,7 +254,12 @@ def _named_task(ctx: WorkerContext, payload: dict[str, Any]) -> dict[str, Any]:
         query = get_query(name, payload.get("data_dir"))
     except QueryError as exc:
         raise TaskError(404, one_line(exc)) from exc
-    sparql = inject_values(query.text, bind_parameters(query, payload.get("params") or {}))
+    params = payload.get("params") or {}
+    sparql = inject_values(query.text, bind_parameters(query, params))
+    day = as_of_day(query, params)
+    if day is not None:  # "as of": only the graphs of the documents issued by then
+        graphs = [str(g) for g in visible_graphs(ctx.store, day)]
+        payload = {**payload, "default_graphs": graphs, "named_graphs": graphs, "graphs": graphs}
     return _sparql_task(ctx, sparql, payload)
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from strikegraph import atomicio
+
 __all__ = ["BrowserError", "PageReport", "find_chromium", "open_page"]
 
 _FLAGS = (
@@ -238,7 +240,7 @@ def open_page(
         if screenshot is not None:
             shot = pipe.call("Page.captureScreenshot", {"format": "png"}, session=session)
             report.screenshot = base64.b64decode(shot["data"])
-            Path(screenshot).write_bytes(report.screenshot)
+            atomicio.write_bytes(screenshot, report.screenshot)
         for event in pipe.events:
             method, params = event["method"], event.get("params", {})
             if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):

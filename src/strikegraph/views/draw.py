@@ -23,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from strikegraph import atomicio
 from strikegraph.errors import ParameterError
 from strikegraph.views.style import (
     NEGATIVE,
@@ -182,9 +183,7 @@ def write_html(
     view: nx.MultiDiGraph, path: str | os.PathLike[str], report: Mapping[str, Any] | None = None
 ) -> Path:
     """Write the interactive page to ``path`` and return it."""
-    target = Path(path)
-    target.write_text(render_html(view, report), encoding="utf-8")
-    return target
+    return atomicio.write_text(path, render_html(view, report))
 
 
 # --------------------------------------------------------------------------------------------
@@ -525,15 +524,15 @@ def draw_static(
 
     metadata = {"svg": {"Date": None, "Creator": "strikegraph"}, "png": {"Software": "strikegraph"}}
     for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
         kind = path.suffix.lower().lstrip(".")
-        fig.savefig(
-            path,
-            format=kind,
-            dpi=150 if kind == "png" else 100,
-            metadata=metadata[kind],
-            facecolor="white",
-        )
+        with atomicio.atomic_open(path) as handle:
+            fig.savefig(
+                handle,
+                format=kind,
+                dpi=150 if kind == "png" else 100,
+                metadata=metadata[kind],
+                facecolor="white",
+            )
     plt.close(fig)
     return paths
 
@@ -568,6 +567,6 @@ def draw_view(
         written += draw_static(view, pictures, report, positions)
     if "html" in chosen:
         path = folder / f"{stem}.html"
-        path.write_text(render_html(view, report, positions), encoding="utf-8")
+        atomicio.write_text(path, render_html(view, report, positions))
         written.append(path)
     return written
