@@ -340,3 +340,35 @@ def test_endpoint_refuses_service(
     _assert_untouched(listener)
     ok = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})  # type: ignore[attr-defined]
     assert ok.status_code == 200
+
+
+def test_endpoint_refuses_an_authorised_load(
+    listener: Listener, built_store: Path, tmp_path: Path
+) -> None:
+    """Even with the update token, LOAD <url> is refused: the store would fetch the URL."""
+    import shutil
+
+    with warnings.catch_warnings():  # starlette's notice about httpx
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from strikegraph.serve.app import ServeConfig, create_app
+    from strikegraph.serve.limits import Limits
+
+    private = tmp_path / "store"
+    shutil.copytree(built_store, private)
+    config = ServeConfig(
+        store=str(private),
+        limits=Limits(workers=1, timeout=10),
+        enable_update=True,
+        update_token="s3cret",
+    )
+    with TestClient(create_app(config)) as client:
+        response = client.post(
+            "/sparql",
+            data={"update": f"LOAD <{listener.base}/x.ttl>"},
+            headers={"Authorization": "Bearer s3cret"},
+        )
+    assert response.status_code == 400, response.text
+    assert "LOAD is not allowed" in response.text
+    _assert_untouched(listener)

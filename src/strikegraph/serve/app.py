@@ -157,6 +157,13 @@ class Endpoint:
             if endpoint not in limits.service_allowlist:
                 raise ProtocolError(400, f"SERVICE <{endpoint}> is not in the allowed list")
 
+    def _check_load(self, sparql: str) -> None:
+        """LOAD <url> would make the store fetch the URL: refused like SERVICE, by default."""
+        from strikegraph.netguard import mentions_keyword
+
+        if mentions_keyword(sparql, "LOAD") and not self.config.limits.allow_service:
+            raise ProtocolError(400, "LOAD is not allowed on this endpoint (no network access)")
+
     def _check_size(self, text: str) -> None:
         if len(text.encode("utf-8")) > self.config.limits.max_query_bytes:
             raise ProtocolError(
@@ -252,6 +259,7 @@ class Endpoint:
         self._authorise(request)
         self._check_depth(sparql)
         self._check_service(sparql)
+        self._check_load(sparql)
         loop = asyncio.get_running_loop()
         async with self._update_lock:
             await loop.run_in_executor(None, self._apply_update, sparql)

@@ -78,6 +78,17 @@ class SparqlRequest:
     format: str | None = None  # the format= convenience parameter
 
 
+def _graph_iri(key: str, value: str) -> str:
+    """A graph IRI parameter, checked here so that a bad one is a 400, not a worker's 500."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise ProtocolError(400, f"{key} is not a valid IRI: {value!r}") from exc
+    return value
+
+
 def _collect(pairs: list[tuple[str, str]], request: SparqlRequest) -> None:
     for key, value in pairs:
         if key == "query":
@@ -89,11 +100,11 @@ def _collect(pairs: list[tuple[str, str]], request: SparqlRequest) -> None:
                 raise ProtocolError(400, "the 'update' parameter is given more than once")
             request.update = value
         elif key == "default-graph-uri":
-            request.default_graphs.append(value)
+            request.default_graphs.append(_graph_iri(key, value))
         elif key == "named-graph-uri":
-            request.named_graphs.append(value)
+            request.named_graphs.append(_graph_iri(key, value))
         elif key in ("using-graph-uri", "using-named-graph-uri"):
-            request.using_graphs.append(value)
+            request.using_graphs.append(_graph_iri(key, value))
         elif key == "format":
             request.format = value
 
