@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from strikegraph.errors import QueryError
 from strikegraph.namespaces import PREFIXES, bind_namespaces
-from strikegraph.netguard import guard_query
+from strikegraph.netguard import disable_rdflib_graph_loading, guard_query
 from strikegraph.rdfterms import dataset_from_quads, from_ox, iter_quads, ox_store_of
 from strikegraph.results import QueryResult
 from strikegraph.sparqltext import one_line, query_form
@@ -87,6 +87,7 @@ def execute_dataset(
     form = query_form(sparql)
     source = dataset if graphs is None else _only(dataset, graphs)
     union = Dataset(store=source.store, default_union=True)
+    disable_rdflib_graph_loading()
     try:
         result = union.query(sparql, initNs=PREFIXES)
         if result.type == "ASK":
