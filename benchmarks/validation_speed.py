@@ -8,6 +8,11 @@ source graphs) with renamed IRIs (every node that is a subject in them and not i
 or ontology graphs gets a ``-c{n}`` suffix; blank nodes are fresh per copy), next to one copy of
 the reference graphs and the ontology. Each size runs in its own process so that peak memory
 (max RSS) is per size.
+
+Incremental: one more copy (its curated and source graphs) is added and validated with
+``fastvalidate.validate_focus`` (five times; median), with the default thread pool and with
+one thread, whose CPU time is printed too: on a busy machine the wall time includes waiting
+for a core. ``validate_focus`` adds nothing to the store (checked after the runs).
 """
 
 from __future__ import annotations
@@ -122,6 +127,8 @@ def run_fast(size: int) -> dict:
     n = copies + 1
     new = copier.copy(n)
     timings = []
+    one_core: list[tuple[float, float]] = []  # (wall, CPU) with one thread
+    before = len(store)
     for _ in range(5):
         for q in new:
             store.remove(q)
@@ -129,6 +136,10 @@ def run_fast(size: int) -> dict:
         store.extend(new)
         inc = fv.validate_focus(store, copier.graphs(n), compiled)
         timings.append(time.perf_counter() - t0)
+        t0, c0 = time.perf_counter(), time.process_time()
+        fv.validate_focus(store, copier.graphs(n), compiled, threads=1)
+        one_core.append((time.perf_counter() - t0, time.process_time() - c0))
+    unchanged = len(store) == before + len(new)
     # Break it: drop the claim's statedIn in the new curated graph.
     stated = ox.NamedNode("https://w3id.org/strikegraph/ontology#statedIn")
     broken = [q for q in new if q.predicate == stated][0]
@@ -149,6 +160,9 @@ def run_fast(size: int) -> dict:
         "full_results": len(report.results),
         "incremental_ms_median": round(sorted(timings)[len(timings) // 2] * 1000, 1),
         "incremental_ms_all": [round(t * 1000, 1) for t in timings],
+        "incremental_1thread_ms_median": round(sorted(w for w, _ in one_core)[2] * 1000, 1),
+        "incremental_1thread_cpu_ms_median": round(sorted(c for _, c in one_core)[2] * 1000, 1),
+        "store_unchanged_by_focus": unchanged,
         "incremental_results_valid": len(inc.results),
         "incremental_broken_ms": round(t_broken * 1000, 1),
         "incremental_broken_shapes": sorted({r.shape for r in inc_broken.results}),
@@ -216,6 +230,9 @@ def main() -> None:
                 f"(inference {row['full_infer_s']:.2f} s + checks {row['full_check_s']:.2f} s, "
                 f"{row['full_results']} results), incremental one document "
                 f"{row['incremental_ms_median']:.0f} ms median {row['incremental_ms_all']} "
+                f"(one thread: {row['incremental_1thread_ms_median']:.0f} ms wall, "
+                f"{row['incremental_1thread_cpu_ms_median']:.0f} ms CPU; store unchanged: "
+                f"{row['store_unchanged_by_focus']}) "
                 f"(broken copy: {row['incremental_broken_ms']:.0f} ms, "
                 f"{row['incremental_broken_shapes']}), max RSS {row['max_rss_mib']} MiB"
             )

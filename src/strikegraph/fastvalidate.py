@@ -25,10 +25,12 @@ Anything in the shapes graph this compiler does not understand raises
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -41,7 +43,7 @@ from rdflib.term import Node
 
 from strikegraph.errors import DataError
 from strikegraph.namespaces import ONTOLOGY_GRAPH
-from strikegraph.rdfterms import from_ox, iter_quads, ox_store_of, sparql_term, to_ox_quad
+from strikegraph.rdfterms import from_ox, iter_quads, ox_store_of, sparql_term, to_ox, to_ox_quad
 from strikegraph.validate import (
     Result,
     ValidationReport,
@@ -55,6 +57,7 @@ from strikegraph.validate import (
 __all__ = [
     "INFERRED_GRAPH",
     "CompiledShapes",
+    "OverlayValidator",
     "UnsupportedShapeError",
     "compile_shapes",
     "materialize_inferences",
@@ -68,7 +71,6 @@ __all__ = [
 INFERRED_GRAPH = URIRef("urn:x-strikegraph:rdfs-inferred")
 _INF = ox.NamedNode(str(INFERRED_GRAPH))
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
-_FOCUS_GRAPH = ox.NamedNode("urn:x-strikegraph:focus")
 
 
 class UnsupportedShapeError(DataError):
@@ -144,6 +146,69 @@ def _read_schema(store: ox.Store) -> _Schema:
     return _Schema(supc, supp, domain_types, range_types)
 
 
+class _Entailer:
+    """The one-step RDFS entailments of triples under a fixed schema (closed, so one step is
+    all there is: superclasses and superproperties are transitive, and a property's domain
+    and range types include those of its superproperties and their superclasses)."""
+
+    def __init__(self, schema: _Schema) -> None:
+        nodes: dict[str, ox.NamedNode] = {}
+
+        def node(value: str) -> ox.NamedNode:
+            return nodes.setdefault(value, ox.NamedNode(value))
+
+        self.schema = schema
+        type_ = _RDF_TYPE
+        # Keyed by pyoxigraph terms (reading ``.value`` builds a new str every time).
+        self.by_class: dict[Any, list[tuple[Any, Any, Any]]] = {
+            node(c): [(None, type_, node(sup)) for sup in sorted(sups)]
+            for c, sups in schema.superclasses.items()
+        }
+        self.by_predicate: dict[Any, tuple[list[Any], list[Any], list[Any]]] = {}
+        for prop in (
+            set(schema.superproperties) | set(schema.domain_types) | set(schema.range_types)
+        ):
+            self.by_predicate[node(prop)] = (
+                [node(q) for q in sorted(schema.superproperties.get(prop, ()))],
+                [node(c) for c in sorted(schema.domain_types.get(prop, ()))],
+                [node(c) for c in sorted(schema.range_types.get(prop, ()))],
+            )
+        #: Predicates whose triples entail something (besides rdf:type, entailing by class).
+        self.predicates = {p.value for p in self.by_predicate}
+
+    def entail(self, triples: Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any]]:
+        type_ = _RDF_TYPE
+        by_class, by_predicate = self.by_class, self.by_predicate
+        literal = ox.Literal
+        new: set[tuple[Any, Any, Any]] = set()
+        add = new.add
+        for s, p, o in triples:
+            if p == type_:
+                sups = by_class.get(o)
+                if sups:
+                    for _, t, c in sups:
+                        add((s, t, c))
+                continue
+            entry = by_predicate.get(p)
+            if entry is None:
+                continue
+            supers, domains, ranges = entry
+            for q in supers:
+                add((s, q, o))
+            for c in domains:
+                add((s, type_, c))
+            if ranges and not isinstance(o, literal):
+                for c in ranges:
+                    add((o, type_, c))
+        return new
+
+
+#: Predicates that make up the RDFS schema: data that states one changes every entailment.
+SCHEMA_PREDICATES = frozenset(
+    ox.NamedNode(str(p)) for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range)
+)
+
+
 def materialize_inferences(
     store: ox.Store,
     graphs: Sequence[str | URIRef] | None = None,
@@ -163,58 +228,33 @@ def materialize_inferences(
     """
     if reset and isinstance(into, ox.NamedNode) and store.contains_named_graph(into):
         store.remove_graph(into)
-    schema = _read_schema(store)
-    type_ = _RDF_TYPE
-    superclasses, superproperties = schema.superclasses, schema.superproperties
-    domain_types, range_types = schema.domain_types, schema.range_types
-    if graphs is None:
-        # Only the quads that entail something: by predicate, and rdf:type by class.
-        predicates = set(superproperties) | set(domain_types) | set(range_types)
-        sources: list[Any] = [
-            store.quads_for_pattern(None, ox.NamedNode(p), None, None) for p in predicates
-        ] + [store.quads_for_pattern(None, type_, ox.NamedNode(c), None) for c in superclasses]
-    else:
-        sources = [store.quads_for_pattern(None, None, None, ox.NamedNode(str(g))) for g in graphs]
-    nodes: dict[str, ox.NamedNode] = {}
-
-    def named(table: dict[str, set[str]]) -> dict[str, list[ox.NamedNode]]:
-        return {
-            key: [nodes.setdefault(v, ox.NamedNode(v)) for v in sorted(values)]
-            for key, values in table.items()
-        }
-
-    sup_c, sup_p, dom, rng = (
-        named(superclasses),
-        named(superproperties),
-        named(domain_types),
-        named(range_types),
-    )
-    type_name = _RDF_TYPE.value
-    new: set[tuple[Any, Any, Any]] = set()
-    add = new.add
-    for source in sources:
-        for quad in source:
-            s, p, o = quad.subject, quad.predicate, quad.object
-            name = p.value
-            if name == type_name:
-                if isinstance(o, ox.NamedNode):
-                    for c in sup_c.get(o.value, ()):
-                        add((s, type_, c))
-                continue
-            for q in sup_p.get(name, ()):
-                add((s, q, o))
-            for c in dom.get(name, ()):
-                add((s, type_, c))
-            if not isinstance(o, ox.Literal):
-                for c in rng.get(name, ()):
-                    add((o, type_, c))
-    quads = [
-        ox.Quad(s, p, o, into)
-        for s, p, o in new
-        if next(store.quads_for_pattern(s, p, o, None), None) is None
-    ]
+    quads = [ox.Quad(s, p, o, into) for s, p, o in _missing_entailments(store, graphs)]
     store.extend(quads)
     return len(quads)
+
+
+def _missing_entailments(
+    store: ox.Store, graphs: Sequence[str | URIRef | Any] | None = None
+) -> list[tuple[Any, Any, Any]]:
+    """The entailments of the store (or of some of its graphs) that the store lacks."""
+    entailer = _Entailer(_read_schema(store))
+    if graphs is None:
+        # Only the quads that entail something: by predicate, and rdf:type by class.
+        sources: list[Any] = [
+            store.quads_for_pattern(None, ox.NamedNode(p), None, None) for p in entailer.predicates
+        ] + [
+            store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(c), None)
+            for c in entailer.schema.superclasses
+        ]
+    else:
+        sources = [
+            store.quads_for_pattern(
+                None, None, None, g if isinstance(g, ox.NamedNode) else ox.NamedNode(str(g))
+            )
+            for g in graphs
+        ]
+    new = entailer.entail((q.subject, q.predicate, q.object) for source in sources for q in source)
+    return [t for t in new if next(store.quads_for_pattern(*t, None), None) is None]
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,12 +379,45 @@ _THIS = re.compile(r"\$this\b")
 _PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+_VALUES_THEN_PATTERN = re.compile(
+    r"VALUES \?(\w+) \{([^{}\"']*)\}\s*(\?\w+ (?:a|<[^<>\s]+>|[A-Za-z][\w-]*:[\w-]+) \?\1 ?\.)"
+)
+
+
+def _values_filter(match: re.Match[str]) -> str:
+    values = match.group(2).split()
+    if not values or "UNDEF" in values:
+        return match.group(0)
+    return f"{match.group(3)} FILTER (?{match.group(1)} IN ({', '.join(values)}))"
+
+
 _CLASS_TARGET = re.compile(r"VALUES \?_cls \{ ([^}]*) \} (\?this <[^>]+> \?_cls)")
 
 
 def _class_filter(match: re.Match[str]) -> str:
-    classes = ", ".join(match.group(1).split())
-    return f"{match.group(2)} FILTER (?_cls IN ({classes}))"
+    classes = match.group(1).split()
+    if len(classes) == 1:
+        # One class: a lookup per focus node, not all the focus nodes' types filtered.
+        return match.group(2).replace("?_cls", classes[0])
+    return f"{match.group(2)} FILTER (?_cls IN ({', '.join(classes)}))"
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A shape's targets as data (besides their SPARQL): incremental validation works out in
+    Python which focus nodes they select."""
+
+    classes: frozenset[str] = frozenset()
+    nodes: frozenset[Node] = frozenset()
+    subjects_of: frozenset[str] = frozenset()
+    objects_of: frozenset[str] = frozenset()
+    sparql: bool = False
+
+
+def _class_only(spec: TargetSpec) -> bool:
+    return bool(spec.classes) and not (
+        spec.nodes or spec.subjects_of or spec.objects_of or spec.sparql
+    )
 
 
 @dataclass
@@ -364,11 +437,41 @@ class Check:
     targets: str = ""  # the shape's target pattern (binds ?this)
     value_is_focus: bool = False
     has_value: bool = True
+    target_spec: TargetSpec | None = None
 
-    def text(self, focus: str = "", query: str | None = None) -> str:
+    def text(
+        self, focus: str = "", query: str | None = None, typed: tuple[str, str] | None = None
+    ) -> str:
+        """The query; ``focus`` (a group binding ?this) restricts it to some focus nodes.
+
+        ``typed`` = (graph, key): that graph holds ``(node, graph, key)`` for every focus
+        node the check's targets select (worked out in Python, see :func:`validate_focus`);
+        the targets pattern is then a lookup in that small graph, instead of a join of the
+        focus with the store that Oxigraph may start from the store's side.
+        """
         head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(self.prefixes.items()))
         body = self.query if query is None else query
+        spec = self.target_spec
+        if not focus and spec is not None and self.targets in body and _class_only(spec):
+            # Class targets only: a plain group rather than a DISTINCT subquery (the queries
+            # are DISTINCT anyway); with one class, the class as a constant. ~10% faster.
+            classes = " ".join(f"<{c}>" for c in sorted(spec.classes))
+            pattern = (
+                f"?this <{RDF.type}> {classes}"
+                if len(spec.classes) == 1
+                else f"VALUES ?_cls {{ {classes} }} ?this <{RDF.type}> ?_cls"
+            )
+            body = body.replace(self.targets, f"{{ {{ {pattern} }} }}")
+        if focus and typed is not None and self.targets in body:
+            graph, key = typed
+            body = body.replace(
+                self.targets, f"{{ {{ GRAPH <{graph}> {{ ?this <{graph}> <{key}> }} }} }}"
+            )
         if focus:
+            # A VALUES block is joined by hashing the rest of its group, evaluated on its own
+            # (every rdf:type triple of the store for "VALUES ?kind {...} ?this a ?kind");
+            # when the next pattern binds the variable, a FILTER ... IN means the same.
+            body = _VALUES_THEN_PATTERN.sub(_values_filter, body)
             # With the focus bound first, look the focus node's types up rather than joining
             # every instance of the target classes (Oxigraph hash-joins a VALUES block), and
             # make the targets a plain group rather than a subquery, so that the constraint's
@@ -396,6 +499,7 @@ class _Compiler:
         self.g = shapes
         self.counter = itertools.count()
         self.checks: list[Check] = []
+        self.specs: dict[str, TargetSpec] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -650,7 +754,15 @@ class _Compiler:
             )
         if not parts:
             return None
-        return _TARGETS_OPEN + _FOCUS + " " + " UNION ".join(parts) + " } }"
+        text = _TARGETS_OPEN + _FOCUS + " " + " UNION ".join(parts) + " } }"
+        self.specs[text] = TargetSpec(
+            classes=frozenset(c.strip("<>") for c in classes),
+            nodes=frozenset(self.g.objects(shape, SH.targetNode)),
+            subjects_of=frozenset(str(p) for p in self.g.objects(shape, SH.targetSubjectsOf)),
+            objects_of=frozenset(str(p) for p in self.g.objects(shape, SH.targetObjectsOf)),
+            sparql=any(True for _ in self.g.objects(shape, SH.target)),
+        )
+        return text
 
     def compile(self) -> list[Check]:
         shapes = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(
@@ -674,6 +786,7 @@ class _Compiler:
 
     def add(self, check: Check, targets: str) -> None:
         check.targets = targets
+        check.target_spec = self.specs.get(targets)
         self.checks.append(check)
 
     def base(self, shape: Node) -> dict[str, Any]:
@@ -729,7 +842,14 @@ class _Compiler:
                 # bindings when the focus is a VALUES block (incremental mode).
                 inner = pattern[len("FILTER NOT EXISTS {") : -1]
                 flag = self.var("ok")
-                pattern = f"OPTIONAL {{ {inner} BIND (true AS {flag}) }} FILTER (!BOUND({flag}))"
+                # With two or more values, the focus goes into the left join too (in
+                # incremental mode): Oxigraph evaluates the right side on its own, and "two
+                # values of sg:party" over the whole store is every pair of parties of every
+                # relation. (With one value, the plain form is faster.)
+                focus = _FOCUS if "!sameTerm(" in inner else ""
+                pattern = (
+                    f"OPTIONAL {{ {focus} {inner} BIND (true AS {flag}) }} FILTER (!BOUND({flag}))"
+                )
             if pattern is not None:
                 has_value = pred in (SH.lessThan, SH.lessThanOrEquals)
                 if has_value:
@@ -1024,10 +1144,26 @@ def distribute_union(query: str) -> str:
 
 
 def _inject_focus(select: str) -> str:
-    """Put the focus placeholder at the start of the first WHERE group of a SELECT."""
+    """Put the focus placeholder at the start of the first WHERE group of a SELECT, or at the
+    start of each branch when that group is a union (then FILTERs): Oxigraph evaluates a union
+    on its own before joining it, so a focus outside it restricts nothing."""
     match = _WHERE.search(select)
     if match is None:
         raise UnsupportedShapeError(f"cannot find the WHERE clause of {select[:80]!r}")
+    open_at = match.end() - 1
+    close_at = _matching_brace(select, open_at)
+    items = _split_group(select[open_at + 1 : close_at])
+    kinds = [k for k, _ in items or []]
+    if items and "union" in kinds and set(kinds) <= {"group", "union", "filter"}:
+        groups = [k for k in kinds if k != "filter"]
+        if all(k == ("group" if i % 2 == 0 else "union") for i, k in enumerate(groups)):
+            body = " ".join(
+                "{ " + _FOCUS + " " + text[1:]
+                if kind == "group"
+                else ("UNION" if kind == "union" else text)
+                for kind, text in items
+            )
+            return select[: open_at + 1] + " " + body + " " + select[close_at:]
     return select[: match.end()] + " " + _FOCUS + " " + select[match.end() :]
 
 
@@ -1074,7 +1210,7 @@ def _render_term(term: Node) -> str:
 
 
 def _fetch(
-    check: Check, store: ox.Store, focus_text: str
+    check: Check, store: ox.Store, focus_text: str, typed: tuple[str, str] | None = None
 ) -> tuple[list[dict[str, Any]], set[Any] | None]:
     """The violation rows of one check (terms as pyoxigraph terms), and its focus nodes when
     they are filtered in Python (SPARQL constraints)."""
@@ -1083,7 +1219,8 @@ def _fetch(
         rows = cast(
             ox.QuerySolutions,  # a SELECT
             store.query(
-                check.text(focus_text, check.target_query), use_default_graph_as_union=True
+                check.text(focus_text, check.target_query, typed),
+                use_default_graph_as_union=True,
             ),
         )
         allowed = {row[0] for row in rows}
@@ -1091,7 +1228,7 @@ def _fetch(
             return [], allowed
     solutions = cast(
         ox.QuerySolutions,  # a SELECT
-        store.query(check.text(focus_text), use_default_graph_as_union=True),
+        store.query(check.text(focus_text, None, typed), use_default_graph_as_union=True),
     )
     names = [v.value for v in solutions.variables]
     out = []
@@ -1103,22 +1240,37 @@ def _fetch(
 
 
 def _run(
-    compiled: CompiledShapes, store: ox.Store, focus_text: str, *, threads: int | None = None
+    compiled: CompiledShapes,
+    store: ox.Store,
+    focus_text: str,
+    *,
+    threads: int | None = None,
+    targeted: dict[TargetSpec, tuple[str, str] | None] | None = None,
 ) -> ValidationReport:
     """Run every check; ``focus_text`` (a group binding ?this, or "") restricts the focus.
 
+    ``targeted`` (incremental mode) maps target specs to the (graph, key) that lists the
+    focus nodes they select, or to None when they select none: those checks are skipped.
     The queries run on ``threads`` threads (default: up to 4, one per CPU); pyoxigraph
     releases the GIL while it evaluates a query.
     """
+    jobs: list[tuple[Check, tuple[str, str] | None]] = []
+    for check in compiled.checks:
+        spec = check.target_spec
+        if targeted is None or spec is None or spec not in targeted:
+            jobs.append((check, None))
+        elif targeted[spec] is not None:
+            jobs.append((check, targeted[spec]))
+    checks = [c for c, _ in jobs]
     workers = threads or max(1, min(4, os.cpu_count() or 1))
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
-            fetched = list(pool.map(lambda c: _fetch(c, store, focus_text), compiled.checks))
+            fetched = list(pool.map(lambda job: _fetch(job[0], store, focus_text, job[1]), jobs))
     else:
-        fetched = [_fetch(c, store, focus_text) for c in compiled.checks]
+        fetched = [_fetch(c, store, focus_text, typed) for c, typed in jobs]
     results: list[Result] = []
     seen: set[tuple[Any, ...]] = set()
-    for check, (rows, _allowed) in zip(compiled.checks, fetched, strict=True):
+    for check, (rows, _allowed) in zip(checks, fetched, strict=True):
         for bound in rows:
             this = from_ox(bound["this"])
             value = None
@@ -1204,6 +1356,18 @@ def store_from_dataset(dataset: Dataset, ontology: Graph | None = None) -> ox.St
     return store
 
 
+@contextlib.contextmanager
+def _scratch_graph(store: ox.Store) -> Iterator[ox.NamedNode]:
+    """A named graph of its own for the duration of a call, dropped afterwards (also on
+    errors): what validation adds to a caller's store (entailments, focus markers) never
+    stays there. The name is unique, so two calls on one store do not collide."""
+    name = ox.NamedNode(f"urn:x-strikegraph:scratch:{uuid.uuid4().hex}")
+    try:
+        yield name
+    finally:
+        store.remove_graph(name)
+
+
 def validate_store(
     store: ox.Store,
     compiled: CompiledShapes | None = None,
@@ -1213,13 +1377,16 @@ def validate_store(
 ) -> ValidationReport:
     """Validate everything in a pyoxigraph store (union of its graphs).
 
-    ``infer`` (re)computes :data:`INFERRED_GRAPH` first; pass ``False`` when the store's
-    inferred graph is known to be current (e.g. maintained by :func:`validate_focus`).
+    ``infer`` adds the RDFS entailments the store lacks, for the duration of the call only (a
+    scratch graph, dropped afterwards: the store's graphs are unchanged). Pass ``False`` when
+    the store holds its entailments already (:func:`materialize_inferences`).
     """
     compiled = compiled or _default_compiled(data_root)
-    if infer:
-        materialize_inferences(store, reset=True)
-    return _run(compiled, store, "")
+    if not infer:
+        return _run(compiled, store, "")
+    with _scratch_graph(store) as scratch:
+        store.extend(ox.Quad(s, p, o, scratch) for s, p, o in _missing_entailments(store))
+        return _run(compiled, store, "")
 
 
 def validate_dataset_fast(
@@ -1242,6 +1409,74 @@ def validate_dataset_fast(
     return validate_store(store, compiled, infer=False)
 
 
+_OVERLAY = ox.NamedNode("urn:x-strikegraph:overlay")
+
+#: A triple of pyoxigraph terms.
+OxTriple = tuple[Any, Any, Any]
+
+
+class OverlayValidator:
+    """Validates many small sets of triples, each merged with one shared background.
+
+    ``validate(triples)`` reports what :func:`validate_dataset_fast` reports for the background
+    and the triples merged into one graph, without copying the background each time: the
+    background and its RDFS entailments are loaded once into the default graph of an in-memory
+    store; each call puts the triples the store lacks, and their entailments it lacks, into a
+    scratch graph, runs every check over the union, and drops the scratch graph. The union is
+    the same set of triples a fresh merged store would hold (no duplicates across the two
+    graphs, which matters to aggregates), so the results are the same. Triples that change the
+    schema (rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain, rdfs:range) change every
+    entailment: such a call validates in a fresh store instead.
+
+    Used by ``strikegraph ingest``: one validator per run, one call per batch of documents.
+    ``threads`` is 1 by default: ingest is measured on one core.
+    """
+
+    def __init__(
+        self,
+        background: Iterable[OxTriple],
+        compiled: CompiledShapes | None = None,
+        *,
+        data_root: Any = None,
+        threads: int = 1,
+    ) -> None:
+        self.compiled = compiled or _default_compiled(data_root)
+        self.threads = threads
+        self._background = list(dict.fromkeys(background))
+        self._store = self._merged(self._background)
+        self._entailer = _Entailer(_read_schema(self._store))
+        # What the store's default graph holds, for membership tests without a store call.
+        self._present = {
+            (q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        }
+
+    @staticmethod
+    def _merged(triples: Iterable[OxTriple]) -> ox.Store:
+        store = ox.Store()
+        default = ox.DefaultGraph()
+        store.extend(ox.Quad(s, p, o, default) for s, p, o in triples)
+        store.extend(ox.Quad(s, p, o, default) for s, p, o in _missing_entailments(store))
+        return store
+
+    def validate(self, triples: Iterable[OxTriple]) -> ValidationReport:
+        """The report for the background plus ``triples`` (graph names do not matter: SHACL
+        validates the union)."""
+        store, present = self._store, self._present
+        batch = dict.fromkeys(triples)
+        new = [t for t in batch if t not in present]
+        if any(t[1] in SCHEMA_PREDICATES for t in new):
+            return _run(
+                self.compiled, self._merged([*self._background, *batch]), "", threads=self.threads
+            )
+        inferred = [t for t in self._entailer.entail(new) if t not in batch and t not in present]
+        store.extend(ox.Quad(s, p, o, _OVERLAY) for s, p, o in itertools.chain(new, inferred))
+        try:
+            return _run(self.compiled, store, "", threads=self.threads)
+        finally:
+            store.remove_graph(_OVERLAY)
+
+
 def focus_nodes(store: ox.Store, graphs: Sequence[str | URIRef]) -> list[Any]:
     """The nodes incremental validation validates for some named graphs (pyoxigraph terms).
 
@@ -1260,6 +1495,51 @@ def focus_nodes(store: ox.Store, graphs: Sequence[str | URIRef]) -> list[Any]:
     return [row[0] for row in cast(ox.QuerySolutions, store.query(query))]
 
 
+def _target_markers(
+    store: ox.Store, compiled: CompiledShapes, nodes: list[Any], scratch: Any, block: str
+) -> dict[TargetSpec, tuple[str, str] | None]:
+    """For every target spec without SPARQL: which focus nodes it selects, as
+    ``(node, scratch, key)`` quads added to the scratch graph; spec -> (scratch, key), or None
+    when it selects no focus node. Index lookups from each focus node, in Python: the same
+    as a SPARQL join of the focus with the targets, without Oxigraph's choice of join order
+    (it may scan every instance of a class, or every object of oa:hasTarget, first)."""
+    rows = cast(
+        ox.QuerySolutions,
+        store.query(
+            f"SELECT DISTINCT ?this ?t WHERE {{ {block} ?this <{RDF.type}> ?t }}",
+            use_default_graph_as_union=True,
+        ),
+    )
+    types: dict[Any, set[str]] = {}
+    for row in rows:
+        kind = row[1]
+        if isinstance(kind, ox.NamedNode):
+            types.setdefault(row[0], set()).add(kind.value)
+    specs = {c.target_spec for c in compiled.checks if c.target_spec and not c.target_spec.sparql}
+    out: dict[TargetSpec, tuple[str, str] | None] = {}
+    quads: list[ox.Quad] = []
+    for index, spec in enumerate(sorted(specs, key=repr)):
+        key = ox.NamedNode(f"{scratch.value}:target-{index}")
+        listed = {to_ox(n) for n in spec.nodes}
+        subjects_of = [ox.NamedNode(p) for p in sorted(spec.subjects_of)]
+        objects_of = [ox.NamedNode(p) for p in sorted(spec.objects_of)]
+        selected = [
+            n
+            for n in nodes
+            if (spec.classes and not spec.classes.isdisjoint(types.get(n, ())))
+            or n in listed
+            or (
+                not isinstance(n, ox.Literal)
+                and any(next(store.quads_for_pattern(n, p, None, None), None) for p in subjects_of)
+            )
+            or any(next(store.quads_for_pattern(None, p, n, None), None) for p in objects_of)
+        ]
+        quads.extend(ox.Quad(n, scratch, key, scratch) for n in selected)
+        out[spec] = (scratch.value, key.value) if selected else None
+    store.extend(quads)
+    return out
+
+
 def validate_focus(
     store: ox.Store,
     graphs: Sequence[str | URIRef],
@@ -1267,34 +1547,36 @@ def validate_focus(
     *,
     data_root: Any = None,
     infer: bool = True,
+    threads: int | None = None,
 ) -> ValidationReport:
     """Validate only what some named graphs touch, with the whole store as context.
 
     The focus nodes are those of :func:`focus_nodes` (subjects of the graphs and the nodes
     they point at); each is validated against every shape that targets it, reading the whole
-    store. The store's :data:`INFERRED_GRAPH` must be current for the rest of the store (run
-    :func:`materialize_inferences` or :func:`validate_store` once); ``infer`` adds the
-    entailments of ``graphs`` to it first (additions only: after removing data, run
-    ``materialize_inferences(store, reset=True)``). Not revalidated: nodes outside the graphs
+    store. The rest of the store must hold its RDFS entailments already (run
+    :func:`materialize_inferences` once); ``infer`` adds the entailments of ``graphs`` that
+    the store lacks, for the duration of the call. Not revalidated: nodes outside the graphs
     whose result changes only through an inverse link into the graphs without being pointed
-    at by them. The store must not be written concurrently (a scratch graph,
-    ``urn:x-strikegraph:focus``, lives in it during the call).
+    at by them.
+
+    The store's graphs are unchanged afterwards: the entailments and the focus markers live
+    in a scratch graph of their own, dropped at the end of the call (the store must be
+    writable, and a concurrent reader would see that graph for the duration of the call).
     """
     compiled = compiled or _default_compiled(data_root)
-    if infer:
-        materialize_inferences(store, graphs)
     nodes = focus_nodes(store, graphs)
-    # The focus nodes go into a scratch graph that the queries start from: Oxigraph joins a
-    # VALUES block by hashing the other side (a scan of the store), but a triple pattern by
-    # index lookups. (Blank nodes, which VALUES cannot name, work too.)
-    if store.contains_named_graph(_FOCUS_GRAPH):
-        store.remove_graph(_FOCUS_GRAPH)
-    store.extend(ox.Quad(n, _FOCUS_GRAPH, _FOCUS_GRAPH, _FOCUS_GRAPH) for n in nodes)
-    try:
-        focus = _FOCUS_GRAPH.value
-        block = f"GRAPH <{focus}> {{ ?this <{focus}> <{focus}> }}"
-        report = _run(compiled, store, block)
-    finally:
-        store.remove_graph(_FOCUS_GRAPH)
+    with _scratch_graph(store) as scratch:
+        # The focus nodes go into the scratch graph that the queries start from: Oxigraph
+        # joins a VALUES block by hashing the other side (a scan of the store), but a triple
+        # pattern by index lookups. (Blank nodes, which VALUES cannot name, work too.)
+        quads = [ox.Quad(n, scratch, scratch, scratch) for n in nodes]
+        if infer:
+            quads.extend(
+                ox.Quad(s, p, o, scratch) for s, p, o in _missing_entailments(store, graphs)
+            )
+        store.extend(quads)
+        block = f"GRAPH {scratch} {{ ?this {scratch} {scratch} }}"
+        targeted = _target_markers(store, compiled, nodes, scratch, block)
+        report = _run(compiled, store, block, targeted=targeted, threads=threads)
     report.conforms = not any(r.severity == "Violation" for r in report.results)
     return report

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 __all__ = [
+    "OxTerms",
     "Quad",
     "dataset_from_quads",
     "from_ox",
@@ -54,6 +55,38 @@ def to_ox(term: Node) -> Any:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
+
+
+class OxTerms:
+    """:func:`to_ox` with a memory: documents of one corpus repeat the same predicates,
+    classes and entities, and building a pyoxigraph term costs more than a dict lookup.
+
+    rdflib terms are equal only with the same type, lexical form, datatype and language, so a
+    cached term is always the one :func:`to_ox` would build.
+    """
+
+    def __init__(self) -> None:
+        self._terms: dict[Node, Any] = {}
+
+    def term(self, term: Node) -> Any:
+        found = self._terms.get(term)
+        if found is None:
+            found = self._terms[term] = to_ox(term)
+        return found
+
+    def triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> list[tuple[Any, Any, Any]]:
+        """rdflib triples -> tuples of pyoxigraph terms."""
+        get = self._terms.get
+        out = []
+        for triple in triples:
+            converted = []
+            for term in triple:
+                found = get(term)
+                if found is None:
+                    found = self._terms[term] = to_ox(term)
+                converted.append(found)
+            out.append((converted[0], converted[1], converted[2]))
+        return out
 
 
 def from_ox(term: Any, bnodes: dict[str, BNode] | None = None) -> Node:
