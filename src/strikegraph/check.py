@@ -289,7 +289,7 @@ def _resolve_purpose(facts: Facts, value: str | Node | None) -> URIRef | None:
             iri = parse_iri(text)
         except ValueError:
             iri = None
-        if iri is None or iri not in facts.spo:
+        if iri is None or not facts.has_subject(iri):
             # Accept a purpose's name: counter-fire, CounterFire, self-defence ...
             wanted = text.lower().replace("_", "-").replace(" ", "-")
             for purpose in facts.subjects(
@@ -305,7 +305,7 @@ def _resolve_purpose(facts: Facts, value: str | Node | None) -> URIRef | None:
                     return URIRef(str(purpose))
             if iri is None:
                 raise ParameterError(f"purpose: unknown purpose {text!r}")
-    if iri not in facts.spo:
+    if iri is None or not facts.has_subject(iri):
         raise ParameterError(f"unknown purpose <{iri}> ({short(iri)}): not in the graph")
     return iri
 
@@ -912,7 +912,7 @@ def check(
     data_root: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
     """Is the use permitted? See the module documentation for how the answer is reached."""
-    facts = load_facts(store_or_dataset, data_root)
+    facts = load_facts(store_or_dataset, data_root, lazy=True)
     grantee_iri = facts.resolve(grantee, "grantee")
     weapon_iri = facts.resolve(weapon, "weapon")
     target_iri = facts.resolve(target, "target")

@@ -5,24 +5,25 @@ with exit code 2. Validation failures print the report and exit with code 1. Com
 that only read open the store read-only, so a failing command cannot change it.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from strikegraph import __version__
-from strikegraph.build import BuildSummary, build
 from strikegraph.cli_common import DataDirOption, StoreOption, fail, guarded
 from strikegraph.errors import ParameterError, StrikegraphError
-from strikegraph.export import EXPORT_FORMATS, export
-from strikegraph.formats import RESULT_FORMATS, render, render_table
-from strikegraph.namespaces import shorten
-from strikegraph.queries import NamedQuery, get_query, list_queries, run_query
-from strikegraph.store import Store, open_built_store
-from strikegraph.validate import ValidationReport, validate_dataset, validate_files
+from strikegraph.export import EXPORT_FORMATS
+from strikegraph.formats import RESULT_FORMATS
+
+if TYPE_CHECKING:  # imported where used: a fresh `strikegraph query` process stays light
+    from rich.console import Console
+
+    from strikegraph.build import BuildSummary
+    from strikegraph.queries import NamedQuery
+    from strikegraph.store import Store
+    from strikegraph.validate import ValidationReport
 
 __all__ = ["app", "main"]
 
@@ -49,11 +50,15 @@ def _print_report(report: ValidationReport, fmt: str = "text") -> None:
 
 
 def _open_for_reading(store_path: Path | None) -> Store:
+    from strikegraph.store import open_built_store
+
     return open_built_store(store_path)
 
 
 def _version(value: bool) -> None:
     if value:
+        from strikegraph import __version__
+
         typer.echo(f"strikegraph {__version__}")
         raise typer.Exit()
 
@@ -69,6 +74,10 @@ def _main(
 
 
 def _print_summary(summary: BuildSummary, console: Console) -> None:
+    from rich.table import Table
+
+    from strikegraph.namespaces import shorten
+
     graphs = Table(title="Triples per graph", title_justify="left", header_style="bold")
     graphs.add_column("graph", overflow="fold")
     graphs.add_column("triples", justify="right")
@@ -105,6 +114,10 @@ def build_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Load the data folders, validate them and (re)build the store atomically."""
+    from rich.console import Console
+
+    from strikegraph.build import build
+
     summary = build(store, data_dir, validate=not no_validate, engine=engine.lower())
     _print_summary(summary, Console())
 
@@ -127,6 +140,8 @@ def validate_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Validate the store (or the given files) against the shapes; exit 1 if not conforming."""
+    from strikegraph.validate import validate_dataset, validate_files
+
     engine = engine.lower()
     fmt = fmt.lower()
     if fmt not in ("text", "json"):
@@ -176,6 +191,8 @@ def query_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Run a named query (or a .rq file) on the store."""
+    from strikegraph.queries import get_query, run_query
+
     fmt = fmt.lower()
     if fmt not in RESULT_FORMATS:
         raise ParameterError(f"unknown output format '{fmt}' (use {', '.join(RESULT_FORMATS)})")
@@ -183,7 +200,11 @@ def query_command(
     params = _parse_params(param)
     with _open_for_reading(store) as opened:
         result = run_query(opened, named, params)
+    from strikegraph.formats import render, render_table
+
     if fmt == "table" and result.kind in ("SELECT", "ASK"):
+        from rich.console import Console
+
         render_table(result, Console())
     else:
         typer.echo(render(result, fmt), nl=False)
@@ -202,6 +223,11 @@ def _describe_params(query: NamedQuery) -> str:
 @guarded
 def queries_command(data_dir: DataDirOption = None) -> None:
     """List the named queries with their summaries and parameters."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from strikegraph.queries import list_queries
+
     queries = list_queries(data_dir)
     if not queries:
         typer.echo("no named queries found")
@@ -236,6 +262,10 @@ def export_command(
     store: StoreOption = None,
 ) -> None:
     """Export the store as TriG, N-Quads, Turtle or N-Triples (union), or JSON-LD."""
+    import click
+
+    from strikegraph.export import export
+
     fmt = fmt.lower()
     if fmt not in EXPORT_FORMATS:
         raise ParameterError(f"unknown export format '{fmt}' (use {', '.join(EXPORT_FORMATS)})")

@@ -9,21 +9,15 @@ commands do.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from strikegraph.check import check
 from strikegraph.cli_common import DataDirOption, StoreOption, guarded
-from strikegraph.conflicts import find_conflicts
-from strikegraph.conflicts import render_text as conflicts_text
-from strikegraph.conflicts import to_json as conflicts_json
 from strikegraph.errors import ParameterError
-from strikegraph.facts import load_facts
-from strikegraph.store import Store, open_built_store
-from strikegraph.timeline import render_text as timeline_text
-from strikegraph.timeline import timeline
-from strikegraph.timeline import to_json as timeline_json
+
+if TYPE_CHECKING:  # the reasoning modules are imported by the commands that use them
+    from strikegraph.store import Store
 
 __all__ = ["register"]
 
@@ -33,6 +27,8 @@ FormatOption = Annotated[
 
 
 def _open(store_path: Path | None) -> Store:
+    from strikegraph.store import open_built_store
+
     return open_built_store(store_path)
 
 
@@ -75,6 +71,9 @@ def register(app: typer.Typer) -> None:
         data_dir: DataDirOption = None,
     ) -> None:
         """Is a use permitted, forbidden or unknown - by which rules, on what evidence?"""
+        from strikegraph.check import check
+        from strikegraph.facts import load_facts
+
         fmt = _format(fmt)
         with _open(store) as opened:
             facts = load_facts(opened, data_dir)
@@ -97,6 +96,11 @@ def register(app: typer.Typer) -> None:
         data_dir: DataDirOption = None,
     ) -> None:
         """The events, decisions and validities in date order, with how certain each date is."""
+        from strikegraph.facts import load_facts
+        from strikegraph.timeline import render_text as timeline_text
+        from strikegraph.timeline import timeline
+        from strikegraph.timeline import to_json as timeline_json
+
         fmt = _format(fmt)
         with _open(store) as opened:
             facts = load_facts(opened, data_dir)
@@ -112,6 +116,11 @@ def register(app: typer.Typer) -> None:
         store: StoreOption = None,
     ) -> None:
         """Pairs of assertions from different documents that cannot both hold, with both quotes."""
+        from strikegraph.conflicts import find_conflicts
+        from strikegraph.conflicts import render_text as conflicts_text
+        from strikegraph.conflicts import to_json as conflicts_json
+        from strikegraph.facts import load_facts
+
         fmt = _format(fmt)
         with _open(store) as opened:
             facts = load_facts(opened, perspectives=False)

@@ -114,9 +114,35 @@ def _jsonld(quads: list[ox.Quad]) -> dict[str, object]:
     return {"@context": dict(PREFIXES), "@graph": top}
 
 
+def _ox_store(source: Store | Dataset) -> ox.Store | None:
+    if isinstance(source, Store):
+        return source.oxigraph if source.exists() else None
+    return ox_store_of(source)
+
+
+def _sorted_by_graph(store: ox.Store, counter: list[int]) -> Iterator[ox.Quad]:
+    """All quads in export order, one graph in memory at a time.
+
+    The order is :func:`_sort_key`'s (graph first), so sorting each graph on its own and
+    taking the graphs in order gives the same bytes as sorting everything, while memory stays
+    bounded by the largest graph instead of the store.
+    """
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += sorted(store.named_graphs(), key=str)
+    for graph in graphs:
+        quads = sorted(store.quads_for_pattern(None, None, None, graph), key=_sort_key)
+        counter[0] += len(quads)
+        yield from quads
+
+
 def _serialize(source: Store | Dataset, fmt: str, target: IO[bytes]) -> int:
-    quads = sorted(_ox_quads(source), key=_sort_key)
     rdf_format = EXPORT_FORMATS[fmt]
+    store = _ox_store(source)
+    if store is not None and rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        counter = [0]
+        ox.serialize(_sorted_by_graph(store, counter), target, format=rdf_format, prefixes=PREFIXES)
+        return counter[0]
+    quads = sorted(_ox_quads(source), key=_sort_key)
     if rdf_format is None:
         document = _jsonld(quads)
         target.write(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")

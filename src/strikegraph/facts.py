@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
@@ -25,11 +26,19 @@ from strikegraph.inference import INFERRED_GRAPH
 from strikegraph.load import parse_file
 from strikegraph.namespaces import OA, SCHEMA, SG, SGG, shorten
 from strikegraph.queries import parse_iri
-from strikegraph.rdfterms import iter_quads
+from strikegraph.rdfterms import from_ox, iter_quads, sparql_term, to_ox
 from strikegraph.resources import data_dir
 from strikegraph.store import Store
 
-__all__ = ["Evidence", "Facts", "Interval", "load_facts", "load_perspectives", "short"]
+__all__ = [
+    "Evidence",
+    "Facts",
+    "Interval",
+    "StoreFacts",
+    "load_facts",
+    "load_perspectives",
+    "short",
+]
 
 #: Where source-backed sovereignty views live (see graph/perspectives/sovereignty.trig).
 PERSPECTIVES_FOLDER = "perspectives"
@@ -157,6 +166,10 @@ class Facts:
 
     def exists(self, s: Node) -> bool:
         return s in self.spo or any(s in objects for objects in self.pos.get(RDF.type, {}).values())
+
+    def has_subject(self, s: Node) -> bool:
+        """Whether ``s`` is the subject of some triple."""
+        return s in self.spo
 
     def types(self, s: Node) -> set[Node]:
         return self.objects(s, RDF.type)
@@ -304,9 +317,136 @@ class Facts:
                 iri = parse_iri(str(value))
             except ValueError as exc:
                 raise ParameterError(f"{what} {exc}") from None
-        if iri not in self.spo:
+        if not self.has_subject(iri):
             raise ParameterError(f"unknown {what} <{iri}> ({short(iri)}): not in the graph")
         return iri
+
+
+class StoreFacts(Facts):
+    """Facts read on demand from an Oxigraph store, for questions that touch few nodes.
+
+    ``check`` follows a few paths (weapon taxonomy, gazetteer, the grantee's rules, their
+    claims and evidence); on a large store, reading every quad into dictionaries first costs
+    seconds per million triples, while each lookup here is one index scan. Each
+    (subject, predicate) and (predicate, object) pair is read once; only distinct values are
+    converted to rdflib terms (the same label is often stated in hundreds of document graphs),
+    and the graphs that state a triple are read only when asked for. The answers equal those
+    of :class:`Facts` over the same quads.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        extra: Iterable[tuple[Node, Node, Node, Node | None]] = (),
+    ) -> None:
+        super().__init__(extra)
+        self._ox = store
+        self._forward: set[tuple[Node, Node]] = set()
+        self._reverse: set[tuple[Node, Node]] = set()
+        self._stated: set[tuple[Node, Node, Node]] = set()
+        self._subjects: dict[Node, bool] = {}
+        self._terms: dict[object, Node] = {}
+        self._skip_g = to_ox(INFERRED_GRAPH)
+        self._whole: set[Node] = set()  # subjects whose every triple has been read
+        self._evidence_read: set[Node] = set()
+        # Prefetching reads named graphs only; with triples in the default graph it is off.
+        self._prefetch = (
+            next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+        )
+
+    def _term(self, term: object) -> Node:
+        found = self._terms.get(term)
+        if found is None:
+            found = self._terms[term] = from_ox(term)
+        return found
+
+    def objects(self, s: Node, p: Node) -> set[Node]:
+        if s not in self._whole and (s, p) not in self._forward:
+            self._forward.add((s, p))
+            if not isinstance(s, Literal) and p != SG.text:
+                skip = self._skip_g
+                quads = self._ox.quads_for_pattern(to_ox(s), to_ox(p), None, None)
+                for o in {q.object for q in quads if q.graph_name != skip}:
+                    value = self._term(o)
+                    self.spo[s][p].add(value)
+                    self.pos[p][value].add(s)
+        return super().objects(s, p)
+
+    def subjects(self, p: Node, o: Node) -> set[Node]:
+        if (p, o) not in self._reverse:
+            self._reverse.add((p, o))
+            if p != SG.text:
+                skip = self._skip_g
+                quads = self._ox.quads_for_pattern(None, to_ox(p), to_ox(o), None)
+                for subject in {q.subject for q in quads if q.graph_name != skip}:
+                    value = self._term(subject)
+                    self.spo[value][p].add(o)
+                    self.pos[p][o].add(value)
+        return super().subjects(p, o)
+
+    def has_subject(self, s: Node) -> bool:
+        known = self._subjects.get(s)
+        if known is None:
+            known = super().has_subject(s) or (
+                not isinstance(s, Literal)
+                and next(iter(self._ox.quads_for_pattern(to_ox(s), None, None, None)), None)
+                is not None
+            )
+            self._subjects[s] = known
+        return known
+
+    def exists(self, s: Node) -> bool:
+        return self.has_subject(s) or bool(self.subjects(RDF.type, s))
+
+    def evidence(self, thing: Node, graph: Node | None = ...) -> list[Evidence]:  # type: ignore[assignment]
+        """As :meth:`Facts.evidence`, after reading the claims that assert ``thing`` and their
+        attribution steps, annotations, targets, selectors and documents in one query (one
+        claim needs some twenty lookups otherwise)."""
+        if self._prefetch and isinstance(thing, URIRef) and thing not in self._evidence_read:
+            self._evidence_read.add(thing)
+            self._read_whole(_EVIDENCE_BUNDLE.replace("?thing", sparql_term(thing)))
+        return super().evidence(thing, graph)
+
+    def _read_whole(self, query: str) -> None:
+        """Add every (?s ?p ?o) row of ``query`` and mark its subjects as completely read."""
+        rows = self._ox.query(query, use_default_graph_as_union=True)
+        subjects: set[Node] = set()
+        for row in rows:  # type: ignore[union-attr]
+            s, p, o = self._term(row[0]), self._term(row[1]), self._term(row[2])
+            self.spo[s][p].add(o)
+            self.pos[p][o].add(s)
+            subjects.add(s)
+        self._whole |= subjects
+
+    def graphs_of(self, s: Node, p: Node, o: Node) -> set[Node | None]:
+        key = (s, p, o)
+        if key not in self._stated:
+            self._stated.add(key)
+            if not isinstance(s, Literal) and p != SG.text:
+                for quad in self._ox.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+                    graph = quad.graph_name
+                    if graph != self._skip_g:
+                        self.graphs[key].add(
+                            None if isinstance(graph, ox.DefaultGraph) else self._term(graph)
+                        )
+        return super().graphs_of(s, p, o)
+
+
+#: The claims asserting ?thing, with everything claim_evidence reads about them (the document
+#: without its text). Every triple of each listed subject, from the named graphs other than
+#: sgg:inferred, deduplicated.
+_EVIDENCE_BUNDLE = f"""
+SELECT DISTINCT ?s ?p ?o WHERE {{
+  ?claim <{SG.asserts}> ?thing .
+  {{ BIND(?claim AS ?s) }}
+  UNION {{ ?claim <{SG.attributionStep}> ?s }}
+  UNION {{ ?claim <{SG.hasEvidence}> ?s }}
+  UNION {{ ?claim <{SG.hasEvidence}>/<{OA.hasTarget}> ?s }}
+  UNION {{ ?claim <{SG.hasEvidence}>/<{OA.hasTarget}>/<{OA.hasSelector}> ?s }}
+  UNION {{ ?claim <{SG.statedIn}> ?s }}
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER (?g != <{INFERRED_GRAPH}> && ?p != <{SG.text}>)
+}}"""
 
 
 def load_perspectives(
@@ -332,15 +472,32 @@ def load_facts(
     data_root: str | os.PathLike[str] | None = None,
     *,
     perspectives: bool = True,
+    lazy: bool = False,
 ) -> Facts:
-    """Index a store or dataset (plus the sovereignty perspectives unless told not to)."""
+    """Index a store or dataset (plus the sovereignty perspectives unless told not to).
+
+    ``lazy`` reads an embedded store on demand (:class:`StoreFacts`) instead of all at once:
+    for questions that touch a small part of a large store.
+    """
     if isinstance(target, Facts):
         return target
+    if lazy and isinstance(target, Store):
+        extra = load_perspectives(data_root) if perspectives else []
+        store = target.oxigraph
+        return StoreFacts(store, [q for q in extra if not _contains(store, q)])
     quads = list(_quads_of(target))
     if perspectives:
         present = {(s, p, o) for s, p, o, _ in quads}
         quads += [q for q in load_perspectives(data_root) if q[:3] not in present]
     return Facts(quads)
+
+
+def _contains(store: ox.Store, quad: tuple[Node, Node, Node, Node | None]) -> bool:
+    """Whether the store states the triple in any graph."""
+    s, p, o, _ = quad
+    if isinstance(s, BNode) or isinstance(o, BNode):
+        return False
+    return next(iter(store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None)), None) is not None
 
 
 def is_blank(node: Node) -> bool:

@@ -83,9 +83,7 @@ def _print_records(result: QueryResult, console: Console) -> None:
         console.rule(f"row {number}", style="dim", align="left")
         for name, value in zip(result.variables, row, strict=True):
             if value is not None:
-                console.print(
-                    f"[bold]{name.ljust(width)}[/bold]  ", end="", highlight=False
-                )
+                console.print(f"[bold]{name.ljust(width)}[/bold]  ", end="", highlight=False)
                 console.print(display_term(value), markup=False, highlight=False)
 
 
