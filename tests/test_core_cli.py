@@ -213,3 +213,50 @@ def test_console_entry_point(env: dict[str, str], tmp_path: Path) -> None:
         timeout=120,
     )
     assert listing.returncode == 0 and "authorizations" in listing.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["query", "rifts", "--frmat", "csv"],
+            "strikegraph: error: No such option: --frmat (Possible options: --format) "
+            "(see 'strikegraph query --help')",
+        ),
+        (["nope"], "strikegraph: error: No such command 'nope'. (see 'strikegraph --help')"),
+        (
+            ["query"],
+            "strikegraph: error: Missing argument 'query'. (see 'strikegraph query --help')",
+        ),
+        (
+            ["ingest", "x.txt", "--date"],
+            "strikegraph: error: Option '--date' requires an argument. "
+            "(see 'strikegraph ingest --help')",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong flag, command or missing argument: one line on stderr, no usage box, exit 2."""
+    from strikegraph.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [expected]
+    assert captured.out == ""
+
+
+def test_main_exit_codes_of_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from strikegraph.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.startswith("strikegraph ")
+    with pytest.raises(SystemExit) as stopped:
+        main(["query", "--help"])
+    assert stopped.value.code == 0
+    assert "Run a named query" in capsys.readouterr().out

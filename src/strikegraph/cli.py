@@ -7,6 +7,7 @@ that only read open the store read-only, so a failing command cannot change it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -289,9 +290,58 @@ def _register_feature_commands() -> None:
 _register_feature_commands()
 
 
-def main() -> None:
-    """Console-script entry point."""
+def _click_errors() -> tuple[type[Exception], type[Exception]]:
+    """(UsageError, ClickException) of the click that typer runs on: newer typers carry their
+    own copy of click, older ones use the click package."""
     try:
-        app()
+        from typer._click.exceptions import ClickException, UsageError
+    except ImportError:  # pragma: no cover - typer without a vendored click
+        from click import ClickException, UsageError  # type: ignore[assignment]
+    return UsageError, ClickException
+
+
+def _command_path(exc: Exception, argv: list[str]) -> str:
+    """The command a usage error is about ("strikegraph query"). Click names it in the error's
+    context, but leaves that out for an option without its value: then the command line's
+    first word that is a command tells."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        return str(ctx.command_path)
+    commands = {c.name for c in app.registered_commands} | {
+        g.name for g in app.registered_groups if g.name
+    }
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return f"strikegraph {first}" if first in commands else "strikegraph"
+
+
+def _one_line_click_error(exc: Exception, usage: bool, argv: list[str]) -> str:
+    """Click's error as one line; a usage error names the help command that shows the usage."""
+    message = exc.format_message()  # type: ignore[attr-defined]
+    if not usage:
+        return str(message)
+    return f"{message} (see '{_command_path(exc, argv)} --help')"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point.
+
+    Click's standalone mode prints a usage box for a wrong flag or argument; here every
+    error, a usage error included, is one line on stderr with exit code 2.
+    """
+    usage_error, click_error = _click_errors()
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = app(args=args, prog_name="strikegraph", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("strikegraph: aborted", err=True)
+        raise SystemExit(130) from None
+    except click_error as exc:
+        usage = isinstance(exc, usage_error)
+        exit_code = int(getattr(exc, "exit_code", 2) or 2)
+        if usage and not exc.format_message():  # type: ignore[attr-defined]
+            raise SystemExit(exit_code) from None  # no arguments: the help was printed
+        line = _one_line_click_error(exc, usage, args)
+        raise SystemExit(fail(line, exit_code).exit_code) from None
     except StrikegraphError as exc:  # pragma: no cover - commands already handle these
         raise SystemExit(fail(str(exc)).exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
