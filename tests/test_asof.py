@@ -208,11 +208,13 @@ def test_visible_graphs(graphs: dict[str, tuple[Dataset, Store]]) -> None:
             "98-asof/source",
             "article-001/curated",
             "article-001/source",
+            "outlets",
             "reference",
             "https://w3id.org/strikegraph/ontology",
         ]
         early = visible_graphs(target, dt.date(2024, 5, 1))
         assert [str(g).removeprefix(SGG) for g in early] == [
+            "outlets",  # who the outlets are is reference knowledge, always visible
             "reference",
             "https://w3id.org/strikegraph/ontology",
         ]
@@ -273,6 +275,7 @@ def test_asof_on_ad_hoc_queries(graphs: dict[str, tuple[Dataset, Store]]) -> Non
     for target in graphs["later"]:
         early = run_query(target, adhoc, {"asof": BEFORE_SEED})  # type: ignore[arg-type]
         assert [str(row[0]).removeprefix(SGG) for row in early.rows] == [
+            "outlets",
             "reference",
             "https://w3id.org/strikegraph/ontology",
         ]

@@ -23,10 +23,12 @@ def test_build_summary(core_tree: Path, store_path: Path) -> None:
     assert set(summary.graph_triples) == {
         str(ONTOLOGY_GRAPH),
         str(SGG["reference"]),
+        str(SGG["outlets"]),
         str(SGG["doc-a/source"]),
         str(SGG["doc-a/curated"]),
     }
-    assert summary.graph_triples[str(SGG["doc-a/source"])] == 19
+    assert summary.graph_triples[str(SGG["doc-a/source"])] == 15
+    assert summary.graph_triples[str(SGG["outlets"])] == 4  # two outlets: type and label
     assert summary.total_triples == sum(summary.graph_triples.values())
     assert summary.class_counts == {
         str(SG.AnonymousSource): 1,

@@ -53,9 +53,12 @@ def test_fixture_document_triples(core_tree: Path) -> None:
     assert (DOC, DCTERMS.language, Literal("en")) in triples
     assert (DOC, SG.revised, Literal(True)) in triples
     assert {o for s, p, o in triples if p == SG.cites} == {wire, publisher}
+    # The outlets are described apart, for the shared outlets graph (once per outlet).
+    outlets = set(doc.outlets)
     for org, name in ((publisher, "The Daily Example"), (wire, "Wire Service (Intl.)")):
-        assert (org, RDF.type, SG.MediaOutlet) in triples
-        assert (org, RDFS.label, Literal(name)) in triples
+        assert (org, RDF.type, SG.MediaOutlet) in outlets
+        assert (org, RDFS.label, Literal(name)) in outlets
+        assert not any(s == org for s, _, _ in triples)
     assert not any(p == SG.dateMissing for _, p, _ in triples)
 
     # The text is stored exactly, with its length in code points (not bytes, not UTF-16 units).

@@ -17,6 +17,7 @@ from strikegraph.rdfterms import iter_quads
 EXPECTED_GRAPHS = {
     ONTOLOGY_GRAPH,
     SGG["reference"],
+    SGG["outlets"],  # the two outlets doc-a names, described once
     SGG["doc-a/source"],
     SGG["doc-a/curated"],
 }

@@ -102,7 +102,7 @@ def _overlay(terms: OxTerms) -> fv.OverlayValidator:
 
 def _triples(terms: OxTerms, docs: list[PreparedDocument]) -> Iterator[Any]:
     for doc in docs:
-        for triples in doc.graphs.values():
+        for triples in doc.all_graphs.values():
             yield from terms.triples(triples)
 
 
@@ -249,3 +249,26 @@ def test_focus_on_every_graph_matches_full_validation(fixture: Path) -> None:
     }
     got = {(str(r.focus_node), r.shape, r.constraint, str(r.value)) for r in inc.results}
     assert got == expected
+
+
+def test_an_outlet_named_by_many_documents_is_described_once(corpus: list[Path]) -> None:
+    """The dev articles share one publisher: its type and label are stored once (in the
+    outlets graph), not once per source graph, where every query joining on the publisher's
+    label would get one row per document that names it. Re-ingesting adds nothing."""
+    from strikegraph.namespaces import OUTLETS_GRAPH
+
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    with open_store(memory=True) as store:
+        for _ in range(2):
+            assert all(r.ok for r in ingest(corpus, store, store_chunk=2))
+            inner = store.oxigraph
+            publishers = {
+                q.object
+                for q in inner.quads_for_pattern(
+                    None, ox.NamedNode("http://purl.org/dc/terms/publisher"), None, None
+                )
+            }
+            assert len(publishers) == 1
+            (publisher,) = publishers
+            stated = list(inner.quads_for_pattern(publisher, label, None, None))
+            assert [q.graph_name.value for q in stated] == [str(OUTLETS_GRAPH)]

@@ -59,10 +59,12 @@ def class_counts(store: Store) -> dict[str, int]:
 
 def _carry_over_ingested(store: Store, dataset: object) -> None:
     """Keep the graphs of ingested documents (``sgg:{doc}/extracted`` and the source graph
-    of documents that are not in ``graph/documents``) across a rebuild."""
+    of documents that are not in ``graph/documents``) across a rebuild, with the outlets
+    graph's descriptions of the outlets those source graphs name."""
     from rdflib import URIRef
+    from rdflib.term import Node
 
-    from strikegraph.namespaces import SGG
+    from strikegraph.namespaces import DCTERMS, OUTLETS_GRAPH, SG, SGG
 
     if not store.exists():
         return
@@ -78,9 +80,18 @@ def _carry_over_ingested(store: Store, dataset: object) -> None:
         keep.add(f"{SGG}{stem}/extracted")
         if f"{SGG}{stem}/source" not in project_graphs:
             keep.add(f"{SGG}{stem}/source")
+    named: set[object] = set()  # outlets named by the kept source graphs
+    outlets: list[tuple[Node, Node, Node]] = []
     for s, p, o, g in store.quads():
         if str(g) in keep:
             dataset.graph(URIRef(str(g))).add((s, p, o))  # type: ignore[attr-defined]
+            if p in (DCTERMS.publisher, SG.cites):
+                named.add(o)
+        elif g == OUTLETS_GRAPH:
+            outlets.append((s, p, o))
+    for s, p, o in outlets:
+        if s in named:
+            dataset.graph(OUTLETS_GRAPH).add((s, p, o))  # type: ignore[attr-defined]
 
 
 def build(

@@ -79,13 +79,19 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """One document: its IRI, its source graph IRI, its text and the graph's triples."""
+    """One document: its IRI, its source graph IRI, its text and the graph's triples.
+
+    ``outlets`` describes the media outlets the metadata names (type and label). They belong
+    in the shared :data:`~strikegraph.namespaces.OUTLETS_GRAPH`, not in the source graph: one
+    description per outlet, whichever documents name it (see there why).
+    """
 
     stem: str
     iri: URIRef
     graph: URIRef
     text: str
     triples: tuple[Triple, ...]
+    outlets: tuple[Triple, ...] = ()
 
 
 def slugify(name: str) -> str:
@@ -348,13 +354,16 @@ def build_document(stem: str, text: str, meta: dict[str, Any], meta_path: Path) 
         outlets.setdefault(org, name)
         triples.append((doc, SG.cites, org))
 
-    for org, name in outlets.items():
-        triples += [(org, RDF.type, SG.MediaOutlet), (org, RDFS.label, Literal(name))]
-
+    described = [
+        triple
+        for org, name in outlets.items()
+        for triple in ((org, RDF.type, SG.MediaOutlet), (org, RDFS.label, Literal(name)))
+    ]
     return SourceDocument(
         stem=stem,
         iri=doc,
         graph=source_graph_iri(stem),
         text=text,
         triples=tuple(dict.fromkeys(triples)),
+        outlets=tuple(described),
     )

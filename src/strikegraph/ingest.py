@@ -39,8 +39,8 @@ from strikegraph.extract.gazetteer import Gazetteer, load_gazetteer
 from strikegraph.extract.graph_writer import CuratedIndex, extracted_graph_iri, write_graph
 from strikegraph.extract.pipeline import DocumentInput, ExtractResult, extract
 from strikegraph.load import parse_file
-from strikegraph.namespaces import DCTERMS, ONTOLOGY_GRAPH, SG
-from strikegraph.rdfterms import OxTerms, Quad, dataset_from_quads
+from strikegraph.namespaces import DCTERMS, ONTOLOGY_GRAPH, OUTLETS_GRAPH, SG
+from strikegraph.rdfterms import OxTerms, Quad, dataset_from_quads, to_ox
 from strikegraph.resources import data_dir
 from strikegraph.sparqltext import one_line
 from strikegraph.store import Store, crash_point
@@ -77,10 +77,22 @@ class PreparedDocument:
 
     @property
     def graphs(self) -> dict[URIRef, list[Triple]]:
+        """The graphs the document owns: storing it replaces them."""
         return {
             self.source.graph: list(self.source.triples),
             extracted_graph_iri(self.source.stem): self.extracted,
         }
+
+    @property
+    def shared(self) -> dict[URIRef, list[Triple]]:
+        """What the document adds to graphs it shares with others (the outlets it names):
+        storing it adds these triples and removes none."""
+        return {OUTLETS_GRAPH: list(self.source.outlets)} if self.source.outlets else {}
+
+    @property
+    def all_graphs(self) -> dict[URIRef, list[Triple]]:
+        """Owned and shared graphs: what is validated and printed."""
+        return {**self.graphs, **self.shared}
 
 
 @dataclass
@@ -166,12 +178,12 @@ def prepare(
 
 
 def document_trig(prepared: PreparedDocument) -> str:
-    """The document's two graphs as TriG."""
+    """The document's graphs as TriG (its own two and its additions to the outlets graph)."""
     from strikegraph.namespaces import bind_namespaces
 
     ds = Dataset()
     bind_namespaces(ds)
-    for name, triples in prepared.graphs.items():
+    for name, triples in prepared.all_graphs.items():
         g = ds.graph(name)
         for t in triples:
             g.add(t)
@@ -302,7 +314,7 @@ def _validate(
     compile the shapes."""
     quads = list(background)
     for doc in batch:
-        for name, triples in doc.graphs.items():
+        for name, triples in doc.all_graphs.items():
             quads.extend((s, p, o, name) for s, p, o in triples)
     dataset = dataset_from_quads(quads)
     if _FAST is not None:
@@ -370,7 +382,8 @@ def _write(store: Store, docs: list[tuple[PreparedDocument, dict[Any, list[OxTri
     """
     if isinstance(store, Store) and not store.read_only:
         inner = store.oxigraph
-        if not any(inner.contains_named_graph(g) for _, graphs in docs for g in graphs):
+        owned = [to_ox(name) for doc, _ in docs for name in doc.graphs]
+        if not any(inner.contains_named_graph(g) for g in owned):
             quads = [
                 ox.Quad(s, p, o, g)
                 for _, graphs in docs
@@ -383,7 +396,13 @@ def _write(store: Store, docs: list[tuple[PreparedDocument, dict[Any, list[OxTri
             except (OSError, ValueError) as exc:
                 raise StoreError(f"cannot store graphs: {one_line(exc)}") from exc
             return
-    store.replace_graphs({name: t for doc, _ in docs for name, t in doc.graphs.items()})
+    shared: dict[URIRef, list[Triple]] = {}
+    for doc, _ in docs:
+        for name, triples in doc.shared.items():
+            shared.setdefault(name, []).extend(triples)
+    store.replace_graphs(
+        {name: t for doc, _ in docs for name, t in doc.graphs.items()}, additions=shared
+    )
 
 
 def _counts(prepared: PreparedDocument) -> dict[str, int]:
@@ -460,7 +479,7 @@ def ingest(
     # Each document's graphs as pyoxigraph triples, once: validation and storage use them.
     terms = OxTerms()
     ox_graphs = {
-        doc.source.stem: {terms.term(name): terms.triples(t) for name, t in doc.graphs.items()}
+        doc.source.stem: {terms.term(name): terms.triples(t) for name, t in doc.all_graphs.items()}
         for _, doc in prepared
     }
     lap("convert")

@@ -21,7 +21,7 @@ from rdflib import BNode, Dataset, URIRef
 
 from strikegraph.documents import document_files, load_document
 from strikegraph.errors import DataError, NetworkAccessError
-from strikegraph.namespaces import ONTOLOGY_GRAPH, SGG, bind_namespaces
+from strikegraph.namespaces import ONTOLOGY_GRAPH, OUTLETS_GRAPH, SGG, bind_namespaces
 from strikegraph.netguard import check_jsonld, check_xml, refuse_url
 from strikegraph.rdfterms import Quad, dataset_from_quads, from_ox_quad
 from strikegraph.resources import data_root as resolve_root
@@ -211,6 +211,7 @@ def load_project(data_root: str | os.PathLike[str] | None = None) -> Dataset:
     for text_path in document_files(root / "graph" / "documents"):
         document = load_document(text_path)
         quads += [(s, p, o, document.graph) for s, p, o in document.triples]
+        quads += [(s, p, o, OUTLETS_GRAPH) for s, p, o in document.outlets]
     dataset = dataset_from_quads(quads)
     bind_namespaces(dataset)
     return dataset

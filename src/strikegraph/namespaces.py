@@ -19,6 +19,7 @@ __all__ = [
     "SCHEMA",
     "SG",
     "SGG",
+    "OUTLETS_GRAPH",
     "SGID",
     "SH",
     "SKOS",
@@ -34,6 +35,10 @@ SG = Namespace("https://w3id.org/strikegraph/ontology#")
 SGID = Namespace("https://w3id.org/strikegraph/id/")
 SGG = Namespace("https://w3id.org/strikegraph/id/graph/")
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/strikegraph/ontology")
+#: The media outlets that document metadata names, each described once (type and label),
+#: however many documents name it: a triple restated in every source graph would come back
+#: once per graph from the union default graph and multiply every join on it.
+OUTLETS_GRAPH = SGG["outlets"]
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")

@@ -397,8 +397,9 @@ def visible_graphs(target: Store | Dataset | RemoteStore, day: dt.date) -> list[
     it or is named ``sgg:{doc}/...`` beside that source graph: curated, extracted) are visible
     when the document's ``dcterms:issued`` (in its source graph) is on or before ``day``; a
     document without a readable issue date is never visible, since nothing shows it was known.
-    Graphs that belong to no document (ontology, reference) are always visible, except
-    ``sgg:inferred``, which is derived from all the others.
+    Graphs that belong to no document (ontology, reference, and the outlets graph, which
+    says only who the outlets are) are always visible, except ``sgg:inferred``, which is
+    derived from all the others.
     """
     names = _graph_names(target)
     facts = _run(target, _DOCUMENT_FACTS, None)

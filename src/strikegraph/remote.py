@@ -530,6 +530,16 @@ class RemoteStore:
         for start in range(0, len(operations), 5):
             self.update(" ;\n".join(operations[start : start + 5]))
 
+    def _add_to_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        rows = [(skolemize(s), skolemize(p), skolemize(o)) for s, p, o in triples]
+        iri = sparql_term(name)
+        for start in range(0, len(rows), CHUNK):
+            body = " .\n".join(
+                f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}"
+                for s, p, o in rows[start : start + CHUNK]
+            )
+            self.update(f"INSERT DATA {{ GRAPH {iri} {{\n{body} .\n}} }}")
+
     def _write_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         rows = [(skolemize(s), skolemize(p), skolemize(o)) for s, p, o in triples]
         if not rows:
@@ -569,12 +579,19 @@ class RemoteStore:
             self._invalidate()
         return count
 
-    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> None:
-        """Replace some named graphs (an empty iterable drops the graph)."""
+    def replace_graphs(
+        self,
+        graphs: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+        additions: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]] | None = None,
+    ) -> None:
+        """Replace some named graphs (an empty iterable drops the graph) and add ``additions``
+        to others without removing anything from them (shared graphs such as the outlets)."""
         self._require_writable()
         try:
             for name, triples in graphs.items():
                 self._write_graph(URIRef(name), triples)
+            for name, triples in (additions or {}).items():
+                self._add_to_graph(URIRef(name), triples)
         finally:
             self._invalidate()
 

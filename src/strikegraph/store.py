@@ -517,21 +517,30 @@ class Store:
         _remove_tree(old_dir)
         return count
 
-    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
-        """Replace some named graphs in one transaction (an empty iterable drops the graph).
+    def replace_graphs(
+        self,
+        graphs: Mapping[URIRef, Iterable[Triple]],
+        additions: Mapping[URIRef, Iterable[Triple]] | None = None,
+    ) -> None:
+        """Replace some named graphs in one transaction (an empty iterable drops the graph),
+        and add ``additions`` to other graphs (shared ones, such as the outlets graph) in the
+        same transaction without removing anything from them.
 
         pyoxigraph exposes no transaction object, but one SPARQL Update request runs in a
         single transaction, so DROP + INSERT DATA in one request is all-or-nothing.
         """
         self._require_writable()
-        if not graphs:
+        if not graphs and not additions:
             return
         parts: list[str] = []
         inserts: list[str] = []
+        writes = [(name, triples, True) for name, triples in graphs.items()]
+        writes += [(name, triples, False) for name, triples in (additions or {}).items()]
         try:
-            for name, triples in graphs.items():
+            for name, triples, replace in writes:
                 iri = sparql_term(URIRef(name))
-                parts.append(f"DROP SILENT GRAPH {iri}")
+                if replace:
+                    parts.append(f"DROP SILENT GRAPH {iri}")
                 body = " .\n".join(
                     f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples
                 )
