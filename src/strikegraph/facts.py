@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -26,7 +27,7 @@ from strikegraph.inference import INFERRED_GRAPH
 from strikegraph.load import parse_file
 from strikegraph.namespaces import OA, SCHEMA, SG, SGG, shorten
 from strikegraph.queries import parse_iri
-from strikegraph.rdfterms import from_ox, iter_quads, sparql_term, to_ox
+from strikegraph.rdfterms import from_ox, iter_quads, to_ox
 from strikegraph.resources import data_dir
 from strikegraph.store import Store
 
@@ -404,19 +405,58 @@ class StoreFacts(Facts):
         claim needs some twenty lookups otherwise)."""
         if self._prefetch and isinstance(thing, URIRef) and thing not in self._evidence_read:
             self._evidence_read.add(thing)
-            self._read_whole(_EVIDENCE_BUNDLE.replace("?thing", sparql_term(thing)))
+            self._read_whole(self._evidence_subjects(to_ox(thing)))
         return super().evidence(thing, graph)
 
-    def _read_whole(self, query: str) -> None:
-        """Add every (?s ?p ?o) row of ``query`` and mark its subjects as completely read."""
-        rows = self._ox.query(query, use_default_graph_as_union=True)
-        subjects: set[Node] = set()
-        for row in rows:  # type: ignore[union-attr]
-            s, p, o = self._term(row[0]), self._term(row[1]), self._term(row[2])
-            self.spo[s][p].add(o)
-            self.pos[p][o].add(s)
-            subjects.add(s)
-        self._whole |= subjects
+    def _evidence_subjects(self, thing: Any) -> list[Any]:
+        """The claims asserting ``thing`` and what claim_evidence reads about them: attribution
+        steps, annotations, their targets and selectors, documents (pyoxigraph terms).
+
+        Index lookups from the claims outward: a SPARQL query for the same set let Oxigraph
+        start from ``GRAPH ?g { ?s ?p ?o }``, a scan of the whole store per call."""
+        store = self._ox
+
+        def objects(subjects: Iterable[Any], predicate: Any) -> list[Any]:
+            return list(
+                dict.fromkeys(
+                    q.object
+                    for s in subjects
+                    for q in store.quads_for_pattern(s, predicate, None, None)
+                    if not isinstance(q.object, ox.Literal)
+                )
+            )
+
+        claims = list(
+            dict.fromkeys(q.subject for q in store.quads_for_pattern(None, _ASSERTS, thing, None))
+        )
+        annotations = objects(claims, _HAS_EVIDENCE)
+        targets = objects(annotations, _HAS_TARGET)
+        found = [
+            *claims,
+            *objects(claims, _ATTRIBUTION_STEP),
+            *annotations,
+            *targets,
+            *objects(targets, _HAS_SELECTOR),
+            *objects(claims, _STATED_IN),
+        ]
+        return list(dict.fromkeys(found))
+
+    def _read_whole(self, subjects: list[Any]) -> None:
+        """Add every triple of ``subjects`` (pyoxigraph terms) from the named graphs other
+        than sgg:inferred, without document texts, and mark them as completely read."""
+        read: set[Node] = set()
+        for subject in subjects:
+            s = self._term(subject)
+            for quad in self._ox.quads_for_pattern(subject, None, None, None):
+                if isinstance(quad.graph_name, ox.DefaultGraph) or quad.graph_name == self._skip_g:
+                    continue
+                if quad.predicate == _TEXT:
+                    continue
+                p, o = self._term(quad.predicate), self._term(quad.object)
+                self.spo[s][p].add(o)
+                self.pos[p][o].add(s)
+            read.add(s)
+        self._whole |= read
 
     def graphs_of(self, s: Node, p: Node, o: Node) -> set[Node | None]:
         key = (s, p, o)
@@ -432,21 +472,13 @@ class StoreFacts(Facts):
         return super().graphs_of(s, p, o)
 
 
-#: The claims asserting ?thing, with everything claim_evidence reads about them (the document
-#: without its text). Every triple of each listed subject, from the named graphs other than
-#: sgg:inferred, deduplicated.
-_EVIDENCE_BUNDLE = f"""
-SELECT DISTINCT ?s ?p ?o WHERE {{
-  ?claim <{SG.asserts}> ?thing .
-  {{ BIND(?claim AS ?s) }}
-  UNION {{ ?claim <{SG.attributionStep}> ?s }}
-  UNION {{ ?claim <{SG.hasEvidence}> ?s }}
-  UNION {{ ?claim <{SG.hasEvidence}>/<{OA.hasTarget}> ?s }}
-  UNION {{ ?claim <{SG.hasEvidence}>/<{OA.hasTarget}>/<{OA.hasSelector}> ?s }}
-  UNION {{ ?claim <{SG.statedIn}> ?s }}
-  GRAPH ?g {{ ?s ?p ?o }}
-  FILTER (?g != <{INFERRED_GRAPH}> && ?p != <{SG.text}>)
-}}"""
+_ASSERTS = to_ox(SG.asserts)
+_HAS_EVIDENCE = to_ox(SG.hasEvidence)
+_HAS_TARGET = to_ox(OA.hasTarget)
+_HAS_SELECTOR = to_ox(OA.hasSelector)
+_ATTRIBUTION_STEP = to_ox(SG.attributionStep)
+_STATED_IN = to_ox(SG.statedIn)
+_TEXT = to_ox(SG.text)
 
 
 def load_perspectives(
