@@ -144,16 +144,73 @@ def _where_brace(text: str) -> int:
 
 
 def inject_values(text: str, bindings: Mapping[Variable, Node]) -> str:
-    """Return ``text`` with ``VALUES (?v ...) { (...) }`` opening its WHERE group."""
+    """Return ``text`` with ``VALUES (?v ...) { (...) }`` opening its WHERE group, and opening
+    the WHERE group of every subquery that mentions one of the variables.
+
+    A parameter stands for one constant throughout the query. SPARQL scopes a subquery's
+    variables to it, so without its own VALUES block a subquery that names a parameter (to
+    aggregate only the rows about that grantee, say) would match every value; with it, the
+    engine aggregates only what the outer query can join, instead of the whole store.
+    """
     if not bindings:
         return text
-    names = " ".join(f"?{name}" for name in bindings)
     try:
-        values = " ".join(sparql_term(term) for term in bindings.values())
+        terms = {str(name): sparql_term(term) for name, term in bindings.items()}
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
-    position = _where_brace(text)
-    return f"{text[:position]} VALUES ({names}) {{ ({values}) }}{text[position:]}"
+
+    def block(names: list[str]) -> str:
+        heads = " ".join(f"?{name}" for name in names)
+        values = " ".join(terms[name] for name in names)
+        return f" VALUES ({heads}) {{ ({values}) }}"
+
+    inserts = [(_where_brace(text), list(terms))]
+    groups = _subquery_groups(text)
+    for start, end in groups:
+        # Only the variables the group names itself, not those of a subquery inside it: a
+        # VALUES join in front of an ordered sub-select would lose its order on some engines.
+        inner = [(a, b) for a, b in groups if start < a and b <= end]
+        mentioned = {
+            t.text[1:]
+            for t in tokens(text[start:end])
+            if t.kind == "var" and not any(a <= start + t.start < b for a, b in inner)
+        }
+        names = [name for name in terms if name in mentioned]
+        if names:
+            inserts.append((start, names))
+    for position, names in sorted(inserts, reverse=True):
+        text = f"{text[:position]}{block(names)}{text[position:]}"
+    return text
+
+
+def _subquery_groups(text: str) -> list[tuple[int, int]]:
+    """(just after the ``{``, at the ``}``) of the WHERE group of every sub-SELECT."""
+    toks = list(tokens(text))
+    selects = [i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "SELECT"]
+    groups = []
+    for index in selects[1:]:
+        parens = 0
+        opening = None
+        for j in range(index + 1, len(toks)):
+            if toks[j].text == "(":
+                parens += 1
+            elif toks[j].text == ")":
+                parens -= 1
+            elif toks[j].text == "{" and parens == 0:
+                opening = j
+                break
+        if opening is None:
+            continue
+        depth = 0
+        for j in range(opening, len(toks)):
+            if toks[j].text == "{":
+                depth += 1
+            elif toks[j].text == "}":
+                depth -= 1
+                if depth == 0:
+                    groups.append((toks[opening].end, toks[j].start))
+                    break
+    return groups
 
 
 def one_line(message: object) -> str:
