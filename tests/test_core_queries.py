@@ -190,6 +190,27 @@ def test_values_injection_is_placed_in_the_where_group() -> None:
     assert query_form("PREFIX ask: <p:> select * { ?s ?p ?o }") == "SELECT"
 
 
+def test_values_injection_reaches_subqueries_that_name_the_parameter() -> None:
+    """A parameter is one constant in the whole query: a subquery that names it (to aggregate
+    only the rows about it) gets its own VALUES block, in its own WHERE group only (not in
+    front of a sub-select inside it), and not where it projects the parameter."""
+    binding = {Variable("_g"): URIRef("https://example.org/g")}
+    values = "VALUES (?_g) { (<https://example.org/g>) }"
+    text = (
+        "SELECT ?r ?n WHERE { ?r <p:a> ?_g . "
+        "OPTIONAL { SELECT ?r (COUNT(?x) AS ?n) WHERE { "
+        "{ SELECT ?r ?x WHERE { ?r <p:a> ?_g ; <p:b> ?x } ORDER BY ?x } } GROUP BY ?r } "
+        "OPTIONAL { SELECT ?r ?_g WHERE { ?r <p:c> ?_g } } "
+        "OPTIONAL { SELECT ?r WHERE { ?r <p:d> ?o } } }"
+    )
+    injected = inject_values(text, binding)
+    assert injected.count(values) == 2
+    assert f"SELECT ?r ?n WHERE {{ {values} ?r <p:a> ?_g" in injected
+    assert f"{{ SELECT ?r ?x WHERE {{ {values} ?r <p:a> ?_g ; <p:b> ?x }}" in injected
+    assert "GROUP BY ?r } OPTIONAL { SELECT ?r ?_g WHERE { ?r <p:c> ?_g } }" in injected
+    assert "SELECT ?r (COUNT(?x) AS ?n) WHERE { {" in injected
+
+
 def test_literal_parameter_escaping(targets: list[object]) -> None:
     query = '#+ summary: t\nASK { FILTER (?_text = "a \\"quoted\\" {brace}\\n") }'
     for target in targets:

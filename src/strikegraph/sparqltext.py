@@ -166,16 +166,18 @@ def inject_values(text: str, bindings: Mapping[Variable, Node]) -> str:
 
     inserts = [(_where_brace(text), list(terms))]
     groups = _subquery_groups(text)
-    for start, end in groups:
+    for projected, start, end in groups:
         # Only the variables the group names itself, not those of a subquery inside it: a
         # VALUES join in front of an ordered sub-select would lose its order on some engines.
-        inner = [(a, b) for a, b in groups if start < a and b <= end]
+        # A projected variable is joined with the outer binding already (and Virtuoso 7.2
+        # answers wrongly with a VALUES block on it).
+        inner = [(a, b) for _, a, b in groups if start < a and b <= end]
         mentioned = {
             t.text[1:]
             for t in tokens(text[start:end])
             if t.kind == "var" and not any(a <= start + t.start < b for a, b in inner)
         }
-        names = [name for name in terms if name in mentioned]
+        names = [name for name in terms if name in mentioned and name not in projected]
         if names:
             inserts.append((start, names))
     for position, names in sorted(inserts, reverse=True):
@@ -183,14 +185,16 @@ def inject_values(text: str, bindings: Mapping[Variable, Node]) -> str:
     return text
 
 
-def _subquery_groups(text: str) -> list[tuple[int, int]]:
-    """(just after the ``{``, at the ``}``) of the WHERE group of every sub-SELECT."""
+def _subquery_groups(text: str) -> list[tuple[set[str], int, int]]:
+    """(projected variables, just after the ``{``, at the ``}``) of the WHERE group of every
+    sub-SELECT."""
     toks = list(tokens(text))
     selects = [i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "SELECT"]
     groups = []
     for index in selects[1:]:
         parens = 0
         opening = None
+        projected: set[str] = set()
         for j in range(index + 1, len(toks)):
             if toks[j].text == "(":
                 parens += 1
@@ -199,6 +203,8 @@ def _subquery_groups(text: str) -> list[tuple[int, int]]:
             elif toks[j].text == "{" and parens == 0:
                 opening = j
                 break
+            elif toks[j].kind == "var" and (parens == 0 or toks[j - 1].text.upper() == "AS"):
+                projected.add(toks[j].text[1:])
         if opening is None:
             continue
         depth = 0
@@ -208,7 +214,7 @@ def _subquery_groups(text: str) -> list[tuple[int, int]]:
             elif toks[j].text == "}":
                 depth -= 1
                 if depth == 0:
-                    groups.append((toks[opening].end, toks[j].start))
+                    groups.append((projected, toks[opening].end, toks[j].start))
                     break
     return groups
 
