@@ -78,6 +78,7 @@ def _httpx() -> Any:
 
     return httpx
 
+
 __all__ = [
     "CONFIG_ENV",
     "GENID",
