@@ -272,3 +272,20 @@ def test_an_outlet_named_by_many_documents_is_described_once(corpus: list[Path])
             (publisher,) = publishers
             stated = list(inner.quads_for_pattern(publisher, label, None, None))
             assert [q.graph_name.value for q in stated] == [str(OUTLETS_GRAPH)]
+
+
+def test_the_stores_outlets_graph_is_part_of_the_validation_background(
+    corpus: list[Path],
+) -> None:
+    """Documents already stored described their outlets in sgg:outlets only: a new document
+    is validated with those descriptions, as it was when they sat in the source graphs."""
+    from strikegraph.namespaces import OUTLETS_GRAPH
+
+    with open_store(memory=True) as store:
+        assert all(r.ok for r in ingest(corpus[:1], store))
+        background = {
+            name.value: triples for name, triples in ingest_module._store_background(store)
+        }
+    assert str(OUTLETS_GRAPH) in background
+    mediaoutlet = to_ox(SG.MediaOutlet)
+    assert any(o == mediaoutlet for _, _, o in background[str(OUTLETS_GRAPH)])

@@ -264,11 +264,14 @@ def _background_quads(store: Store | None) -> list[Quad]:
 
 
 def _is_background(name: str) -> bool:
-    return name.endswith("/curated") or name.endswith("/source")
+    """Graphs of the store that new documents are validated with: curated and source graphs,
+    and the outlets graph (the types of outlets that other documents named)."""
+    return name.endswith("/curated") or name.endswith("/source") or name == str(OUTLETS_GRAPH)
 
 
 def _store_background(store: Store | None) -> Iterable[tuple[ox.NamedNode, list[OxTriple]]]:
-    """The store's curated and source graphs, graph by graph, as pyoxigraph triples."""
+    """The store's background graphs (:func:`_is_background`), graph by graph, as pyoxigraph
+    triples."""
     if store is None or not store.exists():
         return
     if isinstance(store, Store):
