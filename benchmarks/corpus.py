@@ -345,6 +345,13 @@ class _Claim:
     chain: list[tuple[str, str | None]]  # (agent, cue)
     quote: bool = False
 
+    @classmethod
+    def narrated(
+        cls, slug: str, outlet: str, summary: str, asserts: list[str], sentence: str
+    ) -> _Claim:
+        """A claim the outlet makes in its own narration: the claimant and the whole chain."""
+        return cls(slug, summary, outlet, asserts, sentence, chain=[(outlet, None)])
+
 
 @dataclass
 class Document:
@@ -571,16 +578,15 @@ class _Writer:
         )
         self.recent_stances.setdefault(supplier.slug, []).append(refuses)
         claims.append(
-            _Claim(
+            _Claim.narrated(
+                outlet=outlet,
                 slug=f"{stem}-stance-{n}",
                 summary=f"{mname} wants {pname} to allow strikes; {pname} refuses.",
-                claimant=outlet,
                 asserts=[refuses, wants, pressure],
                 sentence=(
                     f"{mname} wants {pname} to allow strikes "
                     f"inside {c.attacker.name}, but {pname} still refuses."
                 ),
-                chain=[(outlet, None)],
             )
         )
 
@@ -603,16 +609,15 @@ class _Writer:
             f" sg:party {a.iri} , {b.iri} , {c.grantee.iri} ."
         )
         claims.append(
-            _Claim(
+            _Claim.narrated(
+                outlet=outlet,
                 slug=f"{stem}-rift-{n}",
                 summary=f"{self.name(outlet)}: a {label}.",
-                claimant=outlet,
                 asserts=[rift, alliance],
                 sentence=(
                     f"The allies {a.name} and {b.name} "
                     f"are split over strikes inside {c.attacker.name}."
                 ),
-                chain=[(outlet, None)],
             )
         )
 
@@ -632,16 +637,15 @@ class _Writer:
             f" sg:occurredDuring interval:{stem}-recently ."
         )
         claims.append(
-            _Claim(
+            _Claim.narrated(
+                outlet=outlet,
                 slug=f"{stem}-strike-{n}",
                 summary=f"{self.name(outlet)}: {label}.",
-                claimant=outlet,
                 asserts=[strike],
                 sentence=(
                     f"Forces of {c.grantee.name} struck {self.label(target)} "
                     f"with {self.label(weapon)}, killing {deaths}."
                 ),
-                chain=[(outlet, None)],
             )
         )
 
@@ -688,13 +692,12 @@ class _Writer:
             f" sg:establishedBy {offensive} ; sg:validDuring interval:{stem}-recently ."
         )
         claims.append(
-            _Claim(
+            _Claim.narrated(
+                outlet=outlet,
                 slug=f"{stem}-control-{n}",
                 summary=f"{self.name(outlet)}: {c.attacker.name} seized {self.label(place)}.",
-                claimant=outlet,
                 asserts=[offensive, control],
                 sentence=f"{c.attacker.name} recently seized {self.label(place)}.",
-                chain=[(outlet, None)],
             )
         )
 
@@ -710,19 +713,18 @@ class _Writer:
             f" sg:sovereign {c.attacker.iri} ; sg:recognises false ."
         )
         claims.append(
-            _Claim(
+            _Claim.narrated(
+                outlet=outlet,
                 slug=f"{stem}-view-{n}",
                 summary=(
                     f"{holder.name} does not consider "
                     f"{self.label(region)} part of {c.attacker.name}."
                 ),
-                claimant=outlet,
                 asserts=[view],
                 sentence=(
                     f"{holder.name} does not consider "
                     f"{self.label(region)} to be territory of {c.attacker.name}."
                 ),
-                chain=[(outlet, None)],
             )
         )
 
