@@ -2,12 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
-__all__ = ["QueryResult"]
+__all__ = ["QueryResult", "order_key", "sort_rows"]
+
+_NUMERIC_TYPES = (
+    "integer decimal float double int long short byte nonNegativeInteger positiveInteger "
+    "nonPositiveInteger negativeInteger unsignedInt unsignedLong unsignedShort unsignedByte"
+)
+_NUMERIC = {str(XSD[name]) for name in _NUMERIC_TYPES.split()}  # noqa: SIM905
+
+
+def order_key(term: Node | None) -> tuple[Any, ...]:
+    """A sort key that orders terms as SPARQL's ORDER BY does (SPARQL 1.1, section 15.1):
+    unbound, then blank nodes, then IRIs, then literals; numbers by value, other literals by
+    their text (ISO dates and times sort by their text as by their value)."""
+    if term is None:
+        return (0,)
+    if isinstance(term, BNode):
+        return (1, str(term))
+    if isinstance(term, URIRef):
+        return (2, str(term))
+    if isinstance(term, Literal):
+        if term.datatype is not None and str(term.datatype) in _NUMERIC:
+            try:
+                number = Decimal(str(term).strip())
+            except InvalidOperation:
+                number = None
+            if number is not None and not number.is_nan():
+                return (3, 0, number, str(term))
+        return (3, 1, str(term), term.language or "", str(term.datatype or ""))
+    return (4, str(term))
+
+
+def sort_rows(
+    variables: Sequence[str], rows: list[tuple[Node | None, ...]], order: Sequence[str]
+) -> list[tuple[Node | None, ...]]:
+    """``rows`` ordered by the variables ``order``, then by every other column (a total order,
+    so that the result does not depend on the engine)."""
+    position = {name: index for index, name in enumerate(variables)}
+    columns = [position[name] for name in order if name in position]
+    columns += [index for index in range(len(variables)) if index not in columns]
+    return sorted(rows, key=lambda row: tuple(order_key(row[index]) for index in columns))
 
 
 @dataclass

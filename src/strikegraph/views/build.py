@@ -105,7 +105,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,8 @@ from strikegraph.errors import ParameterError, QueryError
 from strikegraph.namespaces import SG, shorten
 from strikegraph.queries import NamedQuery, parse_iri, parse_query, run_query
 from strikegraph.resources import data_dir
+from strikegraph.results import sort_rows
+from strikegraph.sparqltext import split_order_by
 from strikegraph.store import Store
 
 __all__ = [
@@ -326,7 +328,14 @@ def load_view_query(name: str, data_root: str | os.PathLike[str] | None = None) 
 
 
 def _rows(target: Target, query: NamedQuery) -> list[dict[str, Node]]:
-    return run_query(target, query).as_dicts()
+    """The query's rows as dicts, in its ORDER BY order (sorted here, not by the engine:
+    Oxigraph on disk sorts 130,000 rows in 8 s, Python in 0.3 s)."""
+    text, order = split_order_by(query.text)
+    if not order:
+        return run_query(target, query).as_dicts()
+    result = run_query(target, replace(query, text=text))
+    result.rows = sort_rows(result.variables, result.rows, order)
+    return result.as_dicts()
 
 
 def _s(term: Node | None) -> str | None:
