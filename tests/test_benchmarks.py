@@ -131,3 +131,17 @@ def test_results_markdown_and_plot_from_a_tiny_json(tmp_path: Path) -> None:
     assert "> 60000" in text  # the view that timed out
     assert "![time against size](plot.png)" in text
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_deadline_stops_pure_python_work_and_leaves_no_alarm() -> None:
+    import signal
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(compare.ItemTimeout), compare._deadline(0.2):
+        while True:
+            pass
+    assert time.perf_counter() - started < 5
+    with compare._deadline(5.0):
+        pass
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
