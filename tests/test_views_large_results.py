@@ -123,3 +123,27 @@ def test_stance_pairs_are_those_of_a_plain_join(store: Any) -> None:
 
 def _frozen(row: dict[str, Any]) -> frozenset[tuple[str, Any]]:
     return frozenset(row.items())
+
+
+def test_listing_queries_give_evidence_for_every_asserted_row(store: Any) -> None:
+    """weapon-systems and territories aggregate evidence in subqueries scoped to the things
+    they list: no asserted rule, delivery, strike, control period or view may lose it."""
+    from strikegraph.queries import get_query
+
+    asserted = {
+        str(row[0]) for row in store.query("SELECT DISTINCT ?t WHERE { ?c sg:asserts ?t }").rows
+    }
+    weapons = run_query(store, get_query("weapon-systems", ROOT), {})
+    column = weapons.variables.index
+    checked = 0
+    for row in weapons.rows:
+        if str(row[column("related")]) in asserted:
+            assert row[column("evidence")] and row[column("claims")], row
+            checked += 1
+    territories = run_query(store, get_query("territories", ROOT), {})
+    column = territories.variables.index
+    for row in territories.rows:
+        if row[column("claim")] is not None:
+            assert row[column("chain")] and row[column("quote")], row
+            checked += 1
+    assert checked > 50
