@@ -50,7 +50,15 @@ def sort_rows(
     position = {name: index for index, name in enumerate(variables)}
     columns = [position[name] for name in order if name in position]
     columns += [index for index in range(len(variables)) if index not in columns]
-    return sorted(rows, key=lambda row: tuple(order_key(row[index]) for index in columns))
+    keys: dict[Node | None, tuple[Any, ...]] = {}  # terms repeat across rows: key each once
+
+    def key_of(term: Node | None) -> tuple[Any, ...]:
+        found = keys.get(term)
+        if found is None:
+            found = keys[term] = order_key(term)
+        return found
+
+    return sorted(rows, key=lambda row: tuple(key_of(row[index]) for index in columns))
 
 
 @dataclass
