@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
@@ -88,11 +90,13 @@ def bind_namespaces(graph: Graph | Dataset) -> None:
         graph.bind(prefix, iri, override=True, replace=True)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def shorten(iri: str) -> str:
     """Return ``prefix:local`` for an IRI in a known namespace, else the IRI unchanged.
 
     Things get their kind's prefix (``state:ukraine``); other IRIs under ``sgid:`` are
-    shortened for display only and may not be valid Turtle prefixed names.
+    shortened for display only and may not be valid Turtle prefixed names. Remembered: a
+    large view shortens the same few thousand IRIs half a million times.
     """
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns) and len(iri) > len(ns):

@@ -229,9 +229,12 @@ def view_names() -> list[str]:
     return list(VIEWS)
 
 
+_LIST_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps_list(values: Iterable[Any]) -> str:
     """Serialise a list attribute the way every view does: a compact JSON array string."""
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+    return _LIST_ENCODER.encode(list(values))
 
 
 def loads_list(value: str | None) -> list[Any]:
@@ -577,6 +580,10 @@ class _Builder:
             and (flt.publisher is None or claim.publisher == str(flt.publisher))
         }
         self.graph = nx.MultiDiGraph()
+        # A claim supports many edges (a stance is in every shared-stance pair it makes):
+        # its evidence record and chain text are built once.
+        self._records: dict[tuple[str, str | None], str] = {}
+        self._chains: dict[str, str] = {}
 
     # -- support -----------------------------------------------------------------------------
 
@@ -646,7 +653,19 @@ class _Builder:
         return record
 
     def chain_text(self, claim: Claim) -> str:
-        return " → ".join(self.corpus.label(agent) for _, agent, _ in claim.chain)
+        text = self._chains.get(claim.iri)
+        if text is None:
+            text = " → ".join(self.corpus.label(agent) for _, agent, _ in claim.chain)
+            self._chains[claim.iri] = text
+        return text
+
+    def record_json(self, claim: Claim, premise: str | None) -> str:
+        """:meth:`claim_record` as compact JSON, as :func:`dumps_list` writes each item."""
+        key = (claim.iri, premise)
+        text = self._records.get(key)
+        if text is None:
+            text = self._records[key] = _LIST_ENCODER.encode(self.claim_record(claim, premise))
+        return text
 
     def evidence_attrs(
         self, support: Support, premise_of: Mapping[str, str | None]
@@ -682,7 +701,9 @@ class _Builder:
             "quotes": dumps_list(quotes),
             "documents": dumps_list(documents),
             "chains": dumps_list(chains),
-            "evidence": dumps_list(self.claim_record(cl, premise_of.get(cl.iri)) for cl in claims),
+            "evidence": "["
+            + ",".join(self.record_json(cl, premise_of.get(cl.iri)) for cl in claims)
+            + "]",
             "basis": basis or "none",
         }
 
