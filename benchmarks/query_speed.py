@@ -9,6 +9,10 @@ its own process with a time limit, since Oxigraph cannot be interrupted from ins
 
     nice -n 10 python3 benchmarks/query_speed.py --triples 1e6 --work /tmp/qs
     nice -n 10 python3 benchmarks/query_speed.py --trig /tmp/qs/corpus-7746.trig --runs 5
+    python3 benchmarks/query_speed.py --trig /tmp/qs/corpus-7746.trig --views --runs 3
+
+With ``--views`` it also times each networkx view (rows = edges; one view: ``--only
+view/rifts``), which compare.py stops after its item timeout.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ for _path in (ROOT / "src", BENCH):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-__all__ = ["build_store", "main", "time_query"]
+__all__ = ["build_store", "main", "time_query", "time_view"]
 
 _DOCS = re.compile(r"corpus-(\d+)\.trig$")
 
@@ -79,6 +83,29 @@ def time_query(
     }
 
 
+def time_view(store_dir: Path, name: str, runs: int) -> dict[str, Any]:
+    """Median wall time of ``runs`` builds of one networkx view (in this process)."""
+    from strikegraph.store import open_store
+    from strikegraph.views import build_view
+
+    store = open_store(store_dir, read_only=True)
+    times: list[float] = []
+    edges = 0
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            graph = build_view(store, name, data_root=ROOT)
+            times.append(time.perf_counter() - started)
+            edges = graph.number_of_edges()
+    finally:
+        store.close()
+    return {
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "runs_ms": [round(t * 1000, 1) for t in times],
+        "rows": edges,
+    }
+
+
 def _docs_of(trig: Path) -> int:
     match = _DOCS.search(trig.name)
     if match is None:
@@ -88,9 +115,12 @@ def _docs_of(trig: Path) -> int:
 
 def _child(args: argparse.Namespace) -> None:
     job = json.loads(args.child)
-    result = time_query(
-        Path(job["store"]), Path(job["queries"]), job["name"], job["params"], job["runs"]
-    )
+    if job["name"].startswith("view/"):
+        result = time_view(Path(job["store"]), job["name"][len("view/") :], job["runs"])
+    else:
+        result = time_query(
+            Path(job["store"]), Path(job["queries"]), job["name"], job["params"], job["runs"]
+        )
     print(json.dumps(result), flush=True)
 
 
@@ -116,6 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rebuild", action="store_true", help="reload the store")
     parser.add_argument("--queries", type=Path, default=ROOT / "queries", help="a folder of .rq")
     parser.add_argument("--only", action="append", default=[], help="query name (repeatable)")
+    parser.add_argument("--views", action="store_true", help="also time every networkx view")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per query")
     parser.add_argument("--seed", type=int, default=1)
@@ -144,6 +175,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"loaded {loaded} quads into {store_dir} in {time.perf_counter() - started:.1f} s")
     params = questions(docs, args.seed)["params"]
     names = args.only or sorted(p.stem for p in args.queries.glob("*.rq"))
+    if args.views and not args.only:
+        from strikegraph.views import view_names
+
+        names += [f"view/{name}" for name in view_names()]
     print(f"{trig.name} ({docs} documents), store {store_dir}, queries from {args.queries}")
     print(f"{'query':<28} {'median ms':>10} {'rows':>6}  runs ms")
     results: dict[str, Any] = {}

@@ -149,3 +149,19 @@ def test_deadline_stops_pure_python_work_and_leaves_no_alarm() -> None:
                 pass
             rearm()
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_query_speed_times_named_queries_and_views(tmp_path: Path) -> None:
+    query_speed = importlib.import_module("query_speed")
+    generated = corpus.generate(tmp_path, 8, seed=2)
+    out = tmp_path / "speed.json"
+    query_speed.main(
+        [
+            "--trig", str(generated.path), "--runs", "1", "--json", str(out),
+            "--only", "rifts", "--only", "view/alliances",
+        ]
+    )  # fmt: skip
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert set(results) == {"rifts", "view/alliances"}
+    assert results["view/alliances"]["rows"] > 0  # edges of the view
+    assert all(result["median_ms"] > 0 for result in results.values())
