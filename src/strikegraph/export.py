@@ -141,7 +141,7 @@ def _write_nquads_sorted(store: ox.Store, target: IO[bytes]) -> int:
     An N-Triples line is ``S P O .`` with S and P free of spaces, so ordering lines as
     UTF-8 bytes orders them by (S, P, O) as code points, which is :func:`_sort_key`'s order:
     the output is the same bytes as serialising the sorted quads, without building a Python
-    object per quad (10^6 quads: 6 s -> about 2 s).
+    object per quad (10^6 quads: 5.6 s -> 4.4 s; reading them from disk alone takes 4.1 s).
     """
     count = 0
     graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
