@@ -147,3 +147,36 @@ def test_listing_queries_give_evidence_for_every_asserted_row(store: Any) -> Non
             assert row[column("chain")] and row[column("quote")], row
             checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize("name", ["alliances", "authorizations"])
+def test_views_that_name_their_premise_kinds_read_only_those_claims(
+    store: Any, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view with premise_kinds reads the claims about things of those classes only; the
+    view must come out the same as when it reads every claim, and every premise its query
+    gives must be of one of those classes (a new kind of edge needs its class listed)."""
+    import dataclasses
+
+    from strikegraph.views import build as view_build
+
+    spec = view_build.VIEWS[name]
+    assert spec.premise_kinds
+    kinds = {SG + kind for kind in spec.premise_kinds}
+    premises = {
+        str(row[key])
+        for row in _rows(store, load_view_query(name, ROOT))
+        for key in ("premise", "premise2")
+        if key in row
+    }
+    typed = store.query("SELECT ?thing ?kind WHERE { ?thing a ?kind }").rows
+    of_kind = {str(thing) for thing, kind in typed if str(kind) in kinds}
+    assert premises and premises <= of_kind
+    for as_of in (None, "2023-06-01"):
+        scoped = view_build.build_view(store, name, as_of=as_of, data_root=ROOT)
+        with monkeypatch.context() as patched:
+            patched.setitem(view_build.VIEWS, name, dataclasses.replace(spec, premise_kinds=()))
+            whole = view_build.build_view(store, name, as_of=as_of, data_root=ROOT)
+        assert scoped.number_of_edges() > 0
+        assert list(scoped.nodes(data=True)) == list(whole.nodes(data=True))
+        assert list(scoped.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))

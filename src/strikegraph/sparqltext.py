@@ -25,6 +25,7 @@ __all__ = [
     "inject_values",
     "keywords",
     "one_line",
+    "prepend_to_where",
     "query_form",
     "split_order_by",
     "tokens",
@@ -130,6 +131,13 @@ def split_order_by(text: str) -> tuple[str, list[str]]:
         if toks[index].kind != "var":
             break
     return text, []
+
+
+def prepend_to_where(text: str, patterns: str) -> str:
+    """Return ``text`` with ``patterns`` (SPARQL group content) opening its outermost WHERE
+    group, so that they restrict every row of the query."""
+    position = _where_brace(text)
+    return f"{text[:position]} {patterns}{text[position:]}"
 
 
 def _where_brace(text: str) -> int:

@@ -116,9 +116,10 @@ from rdflib.term import Node
 from strikegraph.errors import ParameterError, QueryError
 from strikegraph.namespaces import SG, shorten
 from strikegraph.queries import NamedQuery, parse_iri, parse_query, run_query
+from strikegraph.rdfterms import sparql_term
 from strikegraph.resources import data_dir
 from strikegraph.results import sort_rows
-from strikegraph.sparqltext import split_order_by
+from strikegraph.sparqltext import prepend_to_where, split_order_by
 from strikegraph.store import Store
 
 __all__ = [
@@ -140,13 +141,16 @@ Target = Store | Dataset
 
 @dataclass(frozen=True)
 class ViewSpec:
-    """A view: its query file, title, what it shows, whether it is signed, its context."""
+    """A view: its query file, title, what it shows, whether it is signed, its context, and
+    the classes (sg: local names) of every premise its query can give, if it names them: the
+    view then reads only the claims about things of those classes (see :class:`Corpus`)."""
 
     name: str
     title: str
     description: str
     signed: bool
     context: tuple[str, ...] = ()
+    premise_kinds: tuple[str, ...] = ()
 
 
 VIEWS: dict[str, ViewSpec] = {
@@ -166,6 +170,7 @@ VIEWS: dict[str, ViewSpec] = {
         "one's weapons, between states and organisations.",
         signed=False,
         context=("member-of",),
+        premise_kinds=("Membership", "AllyRelation", "Delivery", "Authorization"),
     ),
     "authorizations": ViewSpec(
         "authorizations",
@@ -173,6 +178,7 @@ VIEWS: dict[str, ViewSpec] = {
         "One edge per rule from the grantor state to the grantee, with its weapon and target "
         "scope, exclusions, purpose and deciding official; prohibitions are negative.",
         signed=False,
+        premise_kinds=("Authorization", "Prohibition"),
     ),
     "provenance": ViewSpec(
         "provenance",
@@ -427,10 +433,27 @@ class Span:
 
 
 class Corpus:
-    """The claims, labels, dates and fact graphs that every view joins its edges with."""
+    """The claims, labels, dates and fact graphs that every view joins its edges with.
 
-    def __init__(self, target: Target, data_root: str | os.PathLike[str] | None) -> None:
+    With ``premise_kinds`` (sg: class local names), only the claims, dates and fact graphs about
+    things of those classes are read: the authorizations view needs the claims about 700
+    rules, not the 23,000 claims of a 10^6-triple store (9.6 s -> 4 s). The classes are
+    joined in each query, not listed thing by thing: on Oxigraph a VALUES list of a few
+    thousand things took longer than reading everything.
+    """
+
+    def __init__(
+        self,
+        target: Target,
+        data_root: str | os.PathLike[str] | None,
+        premise_kinds: tuple[str, ...] = (),
+    ) -> None:
         queries = {name: load_view_query(name, data_root) for name in _SHARED_QUERIES}
+        if premise_kinds:
+            for name in ("claims", "intervals", "facts"):
+                queries[name] = _about_kinds(queries[name], premise_kinds, via_claim=False)
+            for name in ("evidence", "attribution"):
+                queries[name] = _about_kinds(queries[name], premise_kinds, via_claim=True)
         self.claims: dict[str, Claim] = {}
         self.asserting: dict[str, list[str]] = defaultdict(list)
         for row in _rows(target, queries["claims"]):
@@ -534,6 +557,19 @@ class Corpus:
 
     def span(self, thing: str) -> Span:
         return self.spans.get(thing, Span())
+
+
+def _about_kinds(query: NamedQuery, kinds: tuple[str, ...], *, via_claim: bool) -> NamedQuery:
+    """``query`` limited to rows whose ``?thing`` (``via_claim``: the thing its ``?claim``
+    asserts) is an instance of one of ``kinds``."""
+    listed = " ".join(sparql_term(SG[kind]) for kind in kinds)
+    scope = f"VALUES ?__scopeKind {{ {listed} }} "
+    if via_claim:
+        asserts = sparql_term(SG.asserts)
+        scope += f"?__scopeThing a ?__scopeKind . ?claim {asserts} ?__scopeThing ."
+    else:
+        scope += "?thing a ?__scopeKind ."
+    return replace(query, text=prepend_to_where(query.text, scope))
 
 
 def _hull(spans: list[Span]) -> Span:
@@ -1056,7 +1092,7 @@ def build_view(
         raise ParameterError(f"unknown view '{view}' (use {', '.join(VIEWS)})")
     flt = view_filter or ViewFilter.of(as_of, source, publisher, min_support)
     target = _coerce_target(target, data_root)
-    corpus = Corpus(target, data_root)
+    corpus = Corpus(target, data_root, spec.premise_kinds)
     builder = _Builder(corpus, spec, flt)
     query = load_view_query(view, data_root)
     rows = _rows(target, query)
