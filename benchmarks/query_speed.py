@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,54 +57,47 @@ def build_store(trig: Path, store_dir: Path, *, rebuild: bool = False) -> int:
     return count
 
 
+def _time_runs(store_dir: Path, work: Callable[[Any], int], runs: int) -> dict[str, Any]:
+    """Median wall time of ``runs`` calls of ``work(store)`` on the store opened read-only;
+    ``work`` returns the size of its result (rows or edges)."""
+    from strikegraph.store import open_store
+
+    store = open_store(store_dir, read_only=True)
+    times: list[float] = []
+    size = 0
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            size = work(store)
+            times.append(time.perf_counter() - started)
+    finally:
+        store.close()
+    return {
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "runs_ms": [round(t * 1000, 1) for t in times],
+        "rows": size,
+    }
+
+
 def time_query(
     store_dir: Path, queries_dir: Path, name: str, params: dict[str, str], runs: int
 ) -> dict[str, Any]:
     """Median wall time of ``runs`` runs of one named query (in this process)."""
     from strikegraph.queries import parse_query, run_query
-    from strikegraph.store import open_store
 
     path = queries_dir / f"{name}.rq"
     query = parse_query(path.read_text(encoding="utf-8"), name, path)
-    store = open_store(store_dir, read_only=True)
-    times: list[float] = []
-    rows = 0
-    try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            result = run_query(store, query, params)
-            times.append(time.perf_counter() - started)
-            rows = len(result.rows)
-    finally:
-        store.close()
-    return {
-        "median_ms": round(statistics.median(times) * 1000, 1),
-        "runs_ms": [round(t * 1000, 1) for t in times],
-        "rows": rows,
-    }
+    return _time_runs(store_dir, lambda store: len(run_query(store, query, params).rows), runs)
 
 
 def time_view(store_dir: Path, name: str, runs: int) -> dict[str, Any]:
     """Median wall time of ``runs`` builds of one networkx view (in this process)."""
-    from strikegraph.store import open_store
     from strikegraph.views import build_view
 
-    store = open_store(store_dir, read_only=True)
-    times: list[float] = []
-    edges = 0
-    try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            graph = build_view(store, name, data_root=ROOT)
-            times.append(time.perf_counter() - started)
-            edges = graph.number_of_edges()
-    finally:
-        store.close()
-    return {
-        "median_ms": round(statistics.median(times) * 1000, 1),
-        "runs_ms": [round(t * 1000, 1) for t in times],
-        "rows": edges,
-    }
+    def build(store: Any) -> int:
+        return int(build_view(store, name, data_root=ROOT).number_of_edges())
+
+    return _time_runs(store_dir, build, runs)
 
 
 def _docs_of(trig: Path) -> int:
