@@ -120,6 +120,10 @@ def test_build_query_and_replace_through_the_update_protocol(
     assert graph in remote.graph_names()
     rows = remote.query(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <urn:a> <urn:b> ?o }} }}").rows
     assert len(rows) == 1 and isinstance(rows[0][0], BNode)  # skolem IRI back to a blank node
+    # additions (shared graphs such as the outlets) add to a graph and remove nothing from it
+    remote.replace_graphs({}, additions={graph: [(URIRef("urn:a"), URIRef("urn:b"), Literal("c"))]})
+    rows = remote.query(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <urn:a> <urn:b> ?o }} }}").rows
+    assert len(rows) == 2 and Literal("c") in {row[0] for row in rows}
     remote.replace_graphs({graph: []})
     assert graph not in remote.graph_names()
     remote.close()

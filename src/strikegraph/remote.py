@@ -527,9 +527,13 @@ class RemoteStore:
                 f"{one_line(message)[:500]}"
             )
 
-    def _insert_graph(self, name: URIRef, triples: list[tuple[Node, Node, Node]]) -> None:
+    def _insert_graph(
+        self, name: URIRef, triples: list[tuple[Node, Node, Node]], *, replace: bool = True
+    ) -> None:
+        """INSERT DATA the (skolemized) triples into the graph in chunks; with ``replace``,
+        drop the graph first (in the same first request)."""
         iri = sparql_term(name)
-        operations = [f"DROP SILENT GRAPH {iri}"]
+        operations = [f"DROP SILENT GRAPH {iri}"] if replace else []
         for start in range(0, len(triples), CHUNK):
             chunk = triples[start : start + CHUNK]
             body = " .\n".join(
@@ -541,14 +545,9 @@ class RemoteStore:
             self.update(" ;\n".join(operations[start : start + 5]))
 
     def _add_to_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Add triples to a shared graph, removing nothing from it."""
         rows = [(skolemize(s), skolemize(p), skolemize(o)) for s, p, o in triples]
-        iri = sparql_term(name)
-        for start in range(0, len(rows), CHUNK):
-            body = " .\n".join(
-                f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}"
-                for s, p, o in rows[start : start + CHUNK]
-            )
-            self.update(f"INSERT DATA {{ GRAPH {iri} {{\n{body} .\n}} }}")
+        self._insert_graph(name, rows, replace=False)
 
     def _write_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         rows = [(skolemize(s), skolemize(p), skolemize(o)) for s, p, o in triples]
